@@ -1,0 +1,8 @@
+/** @type {import('jest').Config} */
+module.exports = {
+	testEnvironment: 'node',
+	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: true }] },
+	roots: ['<rootDir>/test'],
+	testMatch: ['<rootDir>/test/{unit,engine}/**/*.test.ts'],
+	testTimeout: 30_000,
+};

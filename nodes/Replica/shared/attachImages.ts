@@ -1,0 +1,120 @@
+import type {
+	IBinaryData,
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestOptions,
+} from 'n8n-workflow';
+
+import { inputError } from './errors';
+import {
+	allBinaryProperties,
+	decideMediaType,
+	matchBinaryProperties,
+	parsePropertyList,
+} from './images';
+import type { ImageContent } from './types';
+
+export type ImagesMode = 'none' | 'binaryProperties' | 'allImages';
+
+const SUPPORTED = 'PNG, JPEG, GIF or WebP';
+
+function looksLikeBinary(value: unknown): value is IBinaryData {
+	if (!value || typeof value !== 'object') return false;
+	const candidate = value as Partial<IBinaryData>;
+	return (
+		typeof candidate.mimeType === 'string' && (typeof candidate.data === 'string' || !!candidate.id)
+	);
+}
+
+/**
+ * The binaries of the current item by name. In n8n 2.x a workflow may keep binaries inside the JSON
+ * ("combined" binary mode); n8n's binary helpers accept those names too, so they are offered here.
+ */
+function binariesOf(context: IExecuteSingleFunctions): Record<string, IBinaryData> {
+	const item = context.getInputData();
+	const found: Record<string, IBinaryData> = { ...(item.binary ?? {}) };
+	for (const [key, value] of Object.entries(item.json ?? {})) {
+		if (!(key in found) && looksLikeBinary(value)) found[key] = value;
+	}
+	return found;
+}
+
+function listNames(names: string[]): string {
+	return names.length ? names.map((name) => `'${name}'`).join(', ') : 'none';
+}
+
+async function readImage(
+	context: IExecuteSingleFunctions,
+	name: string,
+	skipNonImages: boolean,
+): Promise<ImageContent | undefined> {
+	const meta = context.helpers.assertBinaryData(name);
+	const bytes = await context.helpers.getBinaryDataBuffer(name);
+	const verdict = decideMediaType(meta.mimeType, bytes);
+	if (verdict.ok) {
+		return {
+			type: 'image',
+			source: { type: 'base64', media_type: verdict.mediaType, data: bytes.toString('base64') },
+		};
+	}
+	if (skipNonImages) return undefined;
+	const field = `Binary property '${name}'`;
+	if (verdict.reason === 'content-mismatch') {
+		throw inputError(
+			context,
+			field,
+			`is declared '${verdict.declared}' but its content is not a ${SUPPORTED} image`,
+			'The file is damaged or renamed: send the original image',
+		);
+	}
+	throw inputError(
+		context,
+		field,
+		`is '${verdict.declared}'; images must be ${SUPPORTED}`,
+		'Remove this property from Binary Properties, or convert the file to a supported image first',
+	);
+}
+
+/** preSend: adds the item's images to the body as base64 image content. */
+export async function attachImages(
+	this: IExecuteSingleFunctions,
+	requestOptions: IHttpRequestOptions,
+): Promise<IHttpRequestOptions> {
+	const mode = this.getNodeParameter('images', 'none') as ImagesMode;
+	if (mode === 'none') return requestOptions;
+
+	const binaries = binariesOf(this);
+	let names: string[];
+	if (mode === 'allImages') {
+		names = allBinaryProperties(binaries);
+	} else {
+		const list = this.getNodeParameter('binaryPropertyNames', '') as unknown;
+		const patterns = typeof list === 'string' ? parsePropertyList(list) : [];
+		if (patterns.length === 0) {
+			throw inputError(
+				this,
+				'Binary Properties',
+				'is empty',
+				"Name the binary properties that hold the images, e.g. 'data' or 'attachment_*'",
+			);
+		}
+		const match = matchBinaryProperties(patterns, binaries);
+		if (!match.ok) {
+			throw inputError(
+				this,
+				`Binary property '${match.missing}'`,
+				`does not exist; the item has ${listNames(match.available)}`,
+				'Correct the name in Binary Properties, or check the node before this one',
+			);
+		}
+		names = match.names;
+	}
+
+	const images: ImageContent[] = [];
+	for (const name of names) {
+		const image = await readImage(this, name, mode === 'allImages');
+		if (image) images.push(image);
+	}
+	if (images.length) (requestOptions.body as IDataObject).images = images;
+	return requestOptions;
+}

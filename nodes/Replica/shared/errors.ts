@@ -1,0 +1,92 @@
+import type {
+	IExecuteSingleFunctions,
+	IN8nHttpFullResponse,
+	INode,
+	INodeExecutionData,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+
+import type { ReplicasErrorBody } from './types';
+
+const HINTS: Record<number, string> = {
+	400: 'Replicas rejected the request; the details say which field to correct',
+	401: 'The API key was rejected: check the Replicas API credential, or create a new key',
+	403: 'This API key may not do that: check its plan and permissions in the Replicas dashboard',
+	404: 'No replica with this ID is visible to this API key: pick it from the list or check the ID',
+	409: 'The replica cannot take this now (it may be preparing or failed): retry once it is active',
+	413: 'The message with its images is too large: send fewer or smaller images',
+	429: 'Replicas is rate limiting this key: turn on Batching under Options or retry later',
+	500: 'Replicas had an internal error: retry later',
+	502: "The replica's workspace is unreachable or answered badly: retry in a minute",
+	503: 'Replicas is busy or under maintenance: retry later (Retry On Fail helps)',
+};
+
+export function hintForStatus(status: number): string {
+	return HINTS[status] ?? (status >= 500 ? HINTS[500] : HINTS[400]);
+}
+
+function readErrorBody(body: unknown): { error?: string; details?: string } {
+	if (typeof body === 'string') {
+		const text = body.trim();
+		if (!text) return {};
+		try {
+			return readErrorBody(JSON.parse(text));
+		} catch {
+			return { error: text.length > 300 ? `${text.slice(0, 300)}…` : text };
+		}
+	}
+	if (body && typeof body === 'object' && !Array.isArray(body)) {
+		const { error, details } = body as Partial<ReplicasErrorBody>;
+		return {
+			error: typeof error === 'string' ? error : undefined,
+			details: typeof details === 'string' ? details : undefined,
+		};
+	}
+	return {};
+}
+
+/** An n8n error carrying the HTTP status, the API's `error` and `details` text and a hint. */
+export function replicasApiError(
+	node: INode,
+	status: number,
+	body: unknown,
+	itemIndex?: number,
+): NodeApiError {
+	const { error, details } = readErrorBody(body);
+	const apiText = [error, details].filter(Boolean).join(' — ');
+	return new NodeApiError(node, { status, error, details } as JsonObject, {
+		httpCode: String(status),
+		message: `Replicas API error ${status}${apiText ? `: ${apiText}` : ''}`,
+		description: hintForStatus(status),
+		itemIndex,
+	});
+}
+
+/**
+ * postReceive: turns an error answer into a replicasApiError. Requests are sent with
+ * ignoreHttpStatusErrors so that this runs instead of n8n's generic handling, which also re-sends
+ * a request once after a 401.
+ */
+export async function throwOnReplicasError(
+	this: IExecuteSingleFunctions,
+	items: INodeExecutionData[],
+	response: IN8nHttpFullResponse,
+): Promise<INodeExecutionData[]> {
+	if (response.statusCode < 400) return items;
+	throw replicasApiError(this.getNode(), response.statusCode, response.body, this.getItemIndex());
+}
+
+/** An input error: names the field, the item and the fix, and stops the request for that item. */
+export function inputError(
+	context: IExecuteSingleFunctions,
+	field: string,
+	problem: string,
+	fix: string,
+): NodeOperationError {
+	const itemIndex = context.getItemIndex();
+	return new NodeOperationError(context.getNode(), `${field} on item ${itemIndex} ${problem}`, {
+		itemIndex,
+		description: fix,
+	});
+}

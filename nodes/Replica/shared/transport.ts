@@ -1,0 +1,40 @@
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
+
+import { replicasApiError } from './errors';
+
+type RequestExtras = { qs?: IDataObject; body?: IDataObject };
+
+/** The one place outside declarative routing that talks to the Replicas API. */
+export async function replicasApiRequest(
+	this: ILoadOptionsFunctions | IExecuteSingleFunctions,
+	method: IHttpRequestMethods,
+	path: string,
+	{ qs, body }: RequestExtras = {},
+): Promise<unknown> {
+	const credentials = await this.getCredentials<{ baseUrl?: string }>('replicasApi');
+	const options: IHttpRequestOptions = {
+		method,
+		baseURL: String(credentials.baseUrl ?? '').replace(/\/+$/, ''),
+		url: path,
+		qs,
+		body,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+	};
+	const response = (await this.helpers.httpRequestWithAuthentication.call(
+		this,
+		'replicasApi',
+		options,
+	)) as { statusCode: number; body: unknown };
+	if (response.statusCode >= 400) {
+		throw replicasApiError(this.getNode(), response.statusCode, response.body);
+	}
+	return response.body;
+}

@@ -1,0 +1,283 @@
+import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	LoggerProxy,
+	NodeHelpers,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentials,
+	type ICredentialType,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeExecutionData,
+	type INodeParameters,
+	type INodeProperties,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IRunExecutionData,
+	type IWorkflowExecuteAdditionalData,
+	type IWorkflowSettings,
+	type WorkflowExecuteMode,
+} from 'n8n-workflow';
+import * as path from 'node:path';
+
+export const REPLICA_TYPE = 'n8n-nodes-replicas.replica';
+const ITEMS_TYPE = 'test.items';
+
+let loading: Promise<PackageDirectoryLoader> | undefined;
+
+/** The built package, loaded by n8n's own package loader as a community install would be. */
+export async function loadPackage(): Promise<PackageDirectoryLoader> {
+	loading ??= (async () => {
+		const loader = new PackageDirectoryLoader(path.resolve(__dirname, '../..'));
+		await loader.loadAll();
+		return loader;
+	})();
+	return await loading;
+}
+
+/** Hands on the items the test puts on the execution stack. */
+class ItemsNode implements INodeType {
+	description = {
+		displayName: 'Items',
+		name: ITEMS_TYPE,
+		group: ['input'],
+		version: 1,
+		description: 'Test input',
+		defaults: { name: 'Items' },
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: import('n8n-workflow').IExecuteFunctions) {
+		return [this.getInputData()];
+	}
+}
+
+/** Applies credentials the way n8n's server does, including a generic `authenticate`. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(
+		private readonly types: Record<string, ICredentialType>,
+		private readonly data: ICredentialDataDecryptedObject,
+	) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const authenticate = this.types[typeName].authenticate;
+		if (!authenticate || typeof authenticate === 'function' || !workflow || !node) {
+			throw new Error(`test helper expects a generic authenticate on ${typeName}`);
+		}
+		const resolve = (value: string) =>
+			value.startsWith('=')
+				? String(
+						workflow.expression.getSimpleParameterValue(
+							node,
+							value,
+							'internal',
+							{ $credentials: credentials },
+							undefined,
+							'',
+						),
+					)
+				: value;
+		const target = requestOptions as unknown as Record<string, Record<string, string>>;
+		for (const [where, entries] of Object.entries(authenticate.properties)) {
+			target[where] ??= {};
+			for (const [key, value] of Object.entries(entries as Record<string, string>)) {
+				target[where][resolve(key)] = resolve(value);
+			}
+		}
+		return requestOptions;
+	}
+
+	// Like n8n's helper for a credential without an expirable property: defined, returns nothing.
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<ICredentials> {
+		throw new Error('not used by these tests');
+	}
+
+	async getDecrypted(): Promise<ICredentialDataDecryptedObject> {
+		return { ...this.data };
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return this.types[type].properties;
+	}
+}
+
+export type LogEntry = { level: string; message: string; meta?: unknown };
+
+/** Everything n8n logs during the runs, at debug level, so tests can search it for secrets. */
+export const logs: LogEntry[] = [];
+const capture =
+	(level: string) =>
+	(message: string, meta?: unknown): void => {
+		logs.push({ level, message, meta });
+	};
+LoggerProxy.init({
+	error: capture('error'),
+	warn: capture('warn'),
+	info: capture('info'),
+	debug: capture('debug'),
+	scoped: () => LoggerProxy,
+} as unknown as Parameters<typeof LoggerProxy.init>[0]);
+
+export type RunOptions = {
+	items: INodeExecutionData[];
+	parameters: INodeParameters;
+	credentials: { apiKey: string; baseUrl: string };
+	onError?: 'stopWorkflow' | 'continueRegularOutput' | 'continueErrorOutput';
+	settings?: IWorkflowSettings;
+	retryOnFail?: boolean;
+};
+
+export type RunResult = {
+	run: IRun;
+	/** Items on the node's first (regular) output. */
+	output: INodeExecutionData[];
+	/** Items on the error output, with "Continue (using error output)". */
+	errorOutput: INodeExecutionData[];
+	/** The error that stopped the workflow, if any. */
+	error: IRun['data']['resultData']['error'];
+};
+
+/** Runs Items → Replica through n8n-core's WorkflowExecute, as a manual execution. */
+export async function runReplica(options: RunOptions): Promise<RunResult> {
+	const loader = await loadPackage();
+	const replica = loader.nodeTypes.replica.type as INodeType;
+	const types: Record<string, INodeType> = {
+		[REPLICA_TYPE]: replica,
+		[ITEMS_TYPE]: new ItemsNode(),
+	};
+	const nodeTypes: INodeTypes = {
+		getByName: (type) => types[type],
+		getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(types[type], version),
+		getKnownTypes: () => ({}),
+	};
+	const credentialTypes = Object.fromEntries(
+		Object.entries(loader.credentialTypes).map(([name, { type }]) => [name, type]),
+	);
+
+	const nodes: INode[] = [
+		{
+			id: 'items',
+			name: 'Items',
+			type: ITEMS_TYPE,
+			typeVersion: 1,
+			position: [0, 0],
+			parameters: {},
+		},
+		{
+			id: 'replica',
+			name: 'Replica',
+			type: REPLICA_TYPE,
+			typeVersion: 1,
+			position: [200, 0],
+			parameters: options.parameters,
+			credentials: { replicasApi: { id: '1', name: 'Replicas account' } },
+			onError: options.onError,
+			retryOnFail: options.retryOnFail,
+		},
+	];
+	const workflow = new Workflow({
+		id: 'test',
+		name: 'test',
+		nodes,
+		connections: { Items: { main: [[{ node: 'Replica', type: 'main', index: 0 }]] } },
+		nodeTypes,
+		active: false,
+		settings: options.settings ?? {},
+	});
+
+	const mode: WorkflowExecuteMode = 'manual';
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(credentialTypes, { ...options.credentials }),
+		hooks: new ExecutionLifecycleHooks(mode, 'execution-1', {
+			id: 'test',
+			name: 'test',
+			nodes,
+			connections: {},
+			active: false,
+			activeVersionId: null,
+			isArchived: false,
+			createdAt: new Date(),
+			updatedAt: new Date(),
+		} as never),
+		executeWorkflow: async () => {
+			throw new Error('not used');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('not used');
+		},
+		currentNodeExecutionIndex: 0,
+		restApiUrl: '',
+		instanceBaseUrl: '',
+		formBaseUrl: '',
+		formWaitingBaseUrl: '',
+		formTestBaseUrl: '',
+		webhookBaseUrl: '',
+		webhookWaitingBaseUrl: '',
+		webhookTestBaseUrl: '',
+		mcpBaseUrl: '',
+		mcpTestBaseUrl: '',
+		variables: {} as IDataObject,
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const executionData: IRunExecutionData = {
+		resultData: { runData: {} },
+		executionData: {
+			contextData: {},
+			metadata: {},
+			waitingExecution: {},
+			waitingExecutionSource: null,
+			nodeExecutionStack: [
+				{ node: workflow.getNode('Items')!, data: { main: [options.items] }, source: null },
+			],
+		},
+	} as unknown as IRunExecutionData;
+
+	const run = await new WorkflowExecute(
+		additionalData,
+		mode,
+		executionData,
+	).processRunExecutionData(workflow);
+	const outputs = run.data.resultData.runData.Replica?.[0]?.data?.main ?? [];
+	return {
+		run,
+		output: outputs[0] ?? [],
+		errorOutput: outputs[1] ?? [],
+		error: run.data.resultData.error,
+	};
+}
