@@ -4,5 +4,6 @@ module.exports = {
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: true }] },
 	roots: ['<rootDir>/test'],
 	testMatch: ['<rootDir>/test/{unit,engine}/**/*.test.ts'],
+	setupFiles: ['<rootDir>/test/setup-env.js'],
 	testTimeout: 30_000,
 };

@@ -22,6 +22,8 @@ import {
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 import * as path from 'node:path';
+import { Logger } from '@n8n/backend-common';
+import { Container } from '@n8n/di';
 
 export const REPLICA_TYPE = 'n8n-nodes-replicas.replica';
 const ITEMS_TYPE = 'test.items';
@@ -143,6 +145,15 @@ const capture =
 	(message: string, meta?: unknown): void => {
 		logs.push({ level, message, meta });
 	};
+type WinstonLogger = {
+	transports: Array<{ silent?: boolean }>;
+	on(event: 'data', listener: (info: { level: string; message: string }) => void): void;
+};
+// n8n's server-side logger (winston, at debug level through test/setup-env.js): its console output
+// is muted and every entry kept for the secret checks.
+const winston = Container.get(Logger).getInternalLogger() as unknown as WinstonLogger;
+for (const transport of winston.transports) transport.silent = true;
+winston.on('data', (info) => logs.push({ level: `n8n.${info.level}`, message: info.message, meta: info }));
 LoggerProxy.init({
 	error: capture('error'),
 	warn: capture('warn'),

@@ -49,7 +49,17 @@ async function readImage(
 	skipNonImages: boolean,
 ): Promise<ImageContent | undefined> {
 	const meta = context.helpers.assertBinaryData(name);
-	const bytes = await context.helpers.getBinaryDataBuffer(name);
+	let bytes: Buffer;
+	try {
+		bytes = await context.helpers.getBinaryDataBuffer(name);
+	} catch (error) {
+		throw inputError(
+			context,
+			`Binary property '${name}'`,
+			`could not be read (${(error as Error).message})`,
+			'Its stored file is gone, e.g. pruned with old executions: run the node that made it again',
+		);
+	}
 	const verdict = decideMediaType(meta.mimeType, bytes);
 	if (verdict.ok) {
 		return {

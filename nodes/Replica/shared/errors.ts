@@ -1,6 +1,5 @@
 import type {
 	IExecuteSingleFunctions,
-	IN8nHttpFullResponse,
 	INode,
 	INodeExecutionData,
 	JsonObject,
@@ -64,17 +63,16 @@ export function replicasApiError(
 }
 
 /**
- * postReceive: turns an error answer into a replicasApiError. Requests are sent with
- * ignoreHttpStatusErrors so that this runs instead of n8n's generic handling, which also re-sends
- * a request once after a 401.
+ * What a failed item becomes. With Continue On Fail the item is returned, paired to its input,
+ * rather than thrown: n8n pairs the items of a declarative node's error output only when the node
+ * pairs them itself.
  */
-export async function throwOnReplicasError(
-	this: IExecuteSingleFunctions,
-	items: INodeExecutionData[],
-	response: IN8nHttpFullResponse,
-): Promise<INodeExecutionData[]> {
-	if (response.statusCode < 400) return items;
-	throw replicasApiError(this.getNode(), response.statusCode, response.body, this.getItemIndex());
+export function failedItem(
+	context: IExecuteSingleFunctions,
+	error: NodeApiError | NodeOperationError,
+): INodeExecutionData[] {
+	if (!context.continueOnFail()) throw error;
+	return [{ json: { error: error.message }, error, pairedItem: { item: context.getItemIndex() } }];
 }
 
 /** An input error: names the field, the item and the fix, and stops the request for that item. */

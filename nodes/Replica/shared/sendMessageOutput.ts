@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { failedItem, replicasApiError } from './errors';
 import type { SendMessageResponse } from './types';
 import { readReplicaId } from './validation';
 
@@ -19,15 +20,24 @@ export async function toSendMessageItems(
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
+	if (response.statusCode >= 400) {
+		return failedItem(
+			this,
+			replicasApiError(this.getNode(), response.statusCode, response.body, this.getItemIndex()),
+		);
+	}
 	const body = response.body;
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
-		throw new NodeApiError(this.getNode(), { status: response.statusCode } as JsonObject, {
-			httpCode: String(response.statusCode),
-			message: `Replicas answered ${response.statusCode} without a JSON object`,
-			description:
-				'The message may or may not have been delivered; check the replica before sending again',
-			itemIndex: this.getItemIndex(),
-		});
+		return failedItem(
+			this,
+			new NodeApiError(this.getNode(), { status: response.statusCode } as JsonObject, {
+				httpCode: String(response.statusCode),
+				message: `Replicas answered ${response.statusCode} without a JSON object`,
+				description:
+					'The message may or may not have been delivered: check the replica before sending again',
+				itemIndex: this.getItemIndex(),
+			}),
+		);
 	}
 	const answer = body as Record<string, unknown>;
 	return [
@@ -39,6 +49,8 @@ export async function toSendMessageItems(
 				chat_id: field<string>(answer, 'chat_id'),
 				replica_id: readReplicaId(this),
 			},
+			// n8n pairs declarative output to input only when no item went to the error output.
+			pairedItem: { item: this.getItemIndex() },
 		},
 	];
 }

@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { throwOnReplicasError } from '../../shared/errors';
 import { prepareSendMessage } from '../../shared/sendMessageBody';
 import { toSendMessageItems } from '../../shared/sendMessageOutput';
 import { sendMessageDescription } from './sendMessage';
@@ -25,7 +24,7 @@ export const replicaDescription: INodeProperties[] = [
 				routing: {
 					request: { method: 'POST', ignoreHttpStatusErrors: true },
 					send: { preSend: [prepareSendMessage] },
-					output: { postReceive: [throwOnReplicasError, toSendMessageItems] },
+					output: { postReceive: [toSendMessageItems] },
 				},
 			},
 		],
