@@ -58,6 +58,11 @@ async function main() {
 	process.on('SIGINT', () => onSignal('SIGINT'));
 	process.on('SIGTERM', () => onSignal('SIGTERM'));
 	process.on('SIGHUP', () => onSignal('SIGHUP'));
+	// `kill <npm pid>` ends npm and its `sh -c` but not this script; notice being orphaned.
+	const parent = process.ppid;
+	setInterval(() => {
+		if (process.ppid !== parent) onSignal('parent exited');
+	}, 1000).unref();
 
 	const runtime = ensureN8n(N8N_VERSION);
 	if (controller.signal.aborted) return 0;

@@ -421,3 +421,14 @@ export async function n8nCli(
 	killGroup(child.pid, 'SIGKILL'); // a task runner the command may have left behind
 	return { code, signal, stdout, stderr };
 }
+
+/**
+ * The JSON document in the stdout of `n8n execute --rawOutput` (or `export:*` without
+ * `--output`): n8n prints its log lines first, then the document from a line starting with `{`
+ * or `[`.
+ */
+export function parseCliJson(stdout) {
+	const match = /^[[{]/m.exec(stdout);
+	if (!match) throw new Error(`no JSON in n8n output:\n${stdout.slice(-2000)}`);
+	return JSON.parse(stdout.slice(match.index));
+}

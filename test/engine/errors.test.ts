@@ -56,8 +56,14 @@ describe('API failures', () => {
 
 describe('Continue On Fail', () => {
 	const missing = '0b9c3a52-1f7e-4d2a-9a55-5d1f0e6c2b11';
-	const items = [json({ replica: REPLICA_ID }), json({ replica: missing }), json({ replica: REPLICA_ID })];
-	const parameters = sendMessage({ replicaId: { __rl: true, mode: 'id', value: '={{ $json.replica }}' } });
+	const items = [
+		json({ replica: REPLICA_ID }),
+		json({ replica: missing }),
+		json({ replica: REPLICA_ID }),
+	];
+	const parameters = sendMessage({
+		replicaId: { __rl: true, mode: 'id', value: '={{ $json.replica }}' },
+	});
 
 	beforeEach(() => {
 		ctx.server.respondWith((request) =>

@@ -19,7 +19,10 @@ function sentImages(index = 0): Array<{ media_type: string; bytes: Buffer }> {
 		(image: { type: string; source: { type: string; media_type: string; data: string } }) => {
 			expect(image.type).toBe('image');
 			expect(image.source.type).toBe('base64');
-			return { media_type: image.source.media_type, bytes: Buffer.from(image.source.data, 'base64') };
+			return {
+				media_type: image.source.media_type,
+				bytes: Buffer.from(image.source.data, 'base64'),
+			};
 		},
 	);
 }
@@ -98,7 +101,10 @@ describe('images from binary properties', () => {
 			items: [
 				{
 					json: {},
-					binary: { attachment_0: binary(png, 'image/png'), attachment_1: binary(gif, 'image/gif') },
+					binary: {
+						attachment_0: binary(png, 'image/png'),
+						attachment_1: binary(gif, 'image/gif'),
+					},
 				},
 			],
 			parameters: fromProperties('screenshot'),
@@ -113,7 +119,9 @@ describe('images from binary properties', () => {
 	it('says so when the item has no binary data at all', async () => {
 		const { error } = await ctx.run({ parameters: fromProperties('data') });
 		expect(ctx.server.requests).toHaveLength(0);
-		expect(error?.message).toBe("Binary property 'data' on item 0 does not exist; the item has none");
+		expect(error?.message).toBe(
+			"Binary property 'data' on item 0 does not exist; the item has none",
+		);
 	});
 
 	it('refuses a PDF, naming its type, and sends nothing', async () => {
@@ -179,7 +187,10 @@ describe('binary data kept on disk (filesystem mode, the n8n 2.x default)', () =
 		expect(stored.id).toMatch(/^filesystem-v2:/);
 		expect(stored.data).not.toBe(png.toString('base64'));
 
-		await ctx.run({ items: [{ json: {}, binary: { data: stored } }], parameters: fromProperties('data') });
+		await ctx.run({
+			items: [{ json: {}, binary: { data: stored } }],
+			parameters: fromProperties('data'),
+		});
 		expect(sentImages()).toEqual([{ media_type: 'image/png', bytes: png }]);
 	});
 

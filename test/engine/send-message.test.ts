@@ -73,7 +73,11 @@ describe('Send Message through n8n-core', () => {
 			['Goal Mode', { options: { goalMode: true } }, { goal_mode: true }],
 			['Fast Mode', { options: { fastMode: true } }, { fast_mode: true }],
 			['Sender User ID', { options: { senderUserId: 'user_9' } }, { senderUserId: 'user_9' }],
-			['Sender Email', { options: { senderEmail: 'ana@example.com' } }, { senderEmail: 'ana@example.com' }],
+			[
+				'Sender Email',
+				{ options: { senderEmail: 'ana@example.com' } },
+				{ senderEmail: 'ana@example.com' },
+			],
 			...['low', 'medium', 'high', 'xhigh', 'max', 'ultra', 'ultracode'].map(
 				(level): [string, INodeParameters, object] => [
 					`Thinking Level ${level}`,
@@ -87,7 +91,10 @@ describe('Send Message through n8n-core', () => {
 			expect(error).toBeUndefined();
 			expect(ctx.server.requests).toHaveLength(1);
 			expect(ctx.server.requests[0].errors).toEqual([]);
-			expect(ctx.server.requests[0].body).toEqual({ message: 'Fix the login timeout', ...expected });
+			expect(ctx.server.requests[0].body).toEqual({
+				message: 'Fix the login timeout',
+				...expected,
+			});
 		});
 	});
 

@@ -32,9 +32,9 @@ export function useReplicasServer() {
 		ctx.server = await startReplicasServer();
 		ctx.run = async (options) =>
 			await runReplica({
-				items: [json({})],
-				credentials: { apiKey: ctx.server.apiKey, baseUrl: ctx.server.url },
 				...options,
+				items: options.items ?? [json({})],
+				credentials: options.credentials ?? { apiKey: ctx.server.apiKey, baseUrl: ctx.server.url },
 			});
 	});
 	afterEach(() => ctx.server.reset());

@@ -153,7 +153,9 @@ type WinstonLogger = {
 // is muted and every entry kept for the secret checks.
 const winston = Container.get(Logger).getInternalLogger() as unknown as WinstonLogger;
 for (const transport of winston.transports) transport.silent = true;
-winston.on('data', (info) => logs.push({ level: `n8n.${info.level}`, message: info.message, meta: info }));
+winston.on('data', (info) =>
+	logs.push({ level: `n8n.${info.level}`, message: info.message, meta: info }),
+);
 LoggerProxy.init({
 	error: capture('error'),
 	warn: capture('warn'),
@@ -171,14 +173,17 @@ export type RunOptions = {
 	retryOnFail?: boolean;
 };
 
+type ExecutionError = NonNullable<IRun['data']['resultData']['error']>;
+
 export type RunResult = {
-	run: IRun;
+	/** The run, unless n8n refused to start it. */
+	run: IRun | undefined;
 	/** Items on the node's first (regular) output. */
 	output: INodeExecutionData[];
 	/** Items on the error output, with "Continue (using error output)". */
 	errorOutput: INodeExecutionData[];
 	/** The error that stopped the workflow, if any. */
-	error: IRun['data']['resultData']['error'];
+	error: ExecutionError | undefined;
 };
 
 /** Runs Items → Replica through n8n-core's WorkflowExecute, as a manual execution. */
@@ -279,11 +284,17 @@ export async function runReplica(options: RunOptions): Promise<RunResult> {
 		},
 	} as unknown as IRunExecutionData;
 
-	const run = await new WorkflowExecute(
-		additionalData,
-		mode,
-		executionData,
-	).processRunExecutionData(workflow);
+	let run: IRun;
+	try {
+		run = await new WorkflowExecute(additionalData, mode, executionData).processRunExecutionData(
+			workflow,
+		);
+	} catch (error) {
+		// n8n refuses to start a workflow whose parameters have issues (a required field left empty,
+		// a value failing its field's validation): that refusal is the result the test sees.
+		if ((error as Error).name !== 'WorkflowHasIssuesError') throw error;
+		return { run: undefined, output: [], errorOutput: [], error: error as ExecutionError };
+	}
 	const outputs = run.data.resultData.runData.Replica?.[0]?.data?.main ?? [];
 	return {
 		run,

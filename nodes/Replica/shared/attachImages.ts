@@ -9,6 +9,7 @@ import { inputError } from './errors';
 import {
 	allBinaryProperties,
 	decideMediaType,
+	type MediaTypeVerdict,
 	matchBinaryProperties,
 	parsePropertyList,
 } from './images';
@@ -17,6 +18,8 @@ import type { ImageContent } from './types';
 export type ImagesMode = 'none' | 'binaryProperties' | 'allImages';
 
 const SUPPORTED = 'PNG, JPEG, GIF or WebP';
+
+export const DEFAULT_MAX_IMAGE_MB = 20;
 
 function looksLikeBinary(value: unknown): value is IBinaryData {
 	if (!value || typeof value !== 'object') return false;
@@ -43,12 +46,27 @@ function listNames(names: string[]): string {
 	return names.length ? names.map((name) => `'${name}'`).join(', ') : 'none';
 }
 
+const MEGABYTE = 1024 * 1024;
+
+function checkSize(context: IExecuteSingleFunctions, name: string, size: number, limitMb: number) {
+	if (limitMb <= 0 || size <= limitMb * MEGABYTE) return;
+	throw inputError(
+		context,
+		`Binary property '${name}'`,
+		`is ${(size / MEGABYTE).toFixed(1)} MB, over the ${limitMb} MB limit`,
+		'Send a smaller image, or raise Max Image Size (MB) under Options',
+	);
+}
+
 async function readImage(
 	context: IExecuteSingleFunctions,
 	name: string,
 	skipNonImages: boolean,
+	limitMb: number,
 ): Promise<ImageContent | undefined> {
 	const meta = context.helpers.assertBinaryData(name);
+	// Stored binaries know their size: a file over the limit is refused before it is read.
+	if (typeof meta.bytes === 'number') checkSize(context, name, meta.bytes, limitMb);
 	let bytes: Buffer;
 	try {
 		bytes = await context.helpers.getBinaryDataBuffer(name);
@@ -60,6 +78,7 @@ async function readImage(
 			'Its stored file is gone, e.g. pruned with old executions: run the node that made it again',
 		);
 	}
+	checkSize(context, name, bytes.length, limitMb);
 	const verdict = decideMediaType(meta.mimeType, bytes);
 	if (verdict.ok) {
 		return {
@@ -67,23 +86,28 @@ async function readImage(
 			source: { type: 'base64', media_type: verdict.mediaType, data: bytes.toString('base64') },
 		};
 	}
-	if (skipNonImages) return undefined;
+	if (skipNonImages && verdict.reason === 'not-an-image') return undefined;
 	const field = `Binary property '${name}'`;
-	if (verdict.reason === 'content-mismatch') {
-		throw inputError(
-			context,
-			field,
-			`is declared '${verdict.declared}' but its content is not a ${SUPPORTED} image`,
-			'The file is damaged or renamed: send the original image',
-		);
-	}
-	throw inputError(
-		context,
-		field,
-		`is '${verdict.declared}'; images must be ${SUPPORTED}`,
-		'Remove this property from Binary Properties, or convert the file to a supported image first',
-	);
+	throw inputError(context, field, PROBLEMS[verdict.reason](verdict), FIXES[verdict.reason]);
 }
+
+type Rejection = Extract<MediaTypeVerdict, { ok: false }>;
+
+const PROBLEMS: Record<Rejection['reason'], (verdict: Rejection) => string> = {
+	empty: () => 'is empty (0 bytes)',
+	truncated: (verdict) => `is a ${verdict.sniffed} image that is cut short`,
+	'content-mismatch': (verdict) =>
+		`is declared '${verdict.declared}' but its content is not a ${SUPPORTED} image`,
+	'not-an-image': (verdict) => `is '${verdict.declared}'; images must be ${SUPPORTED}`,
+};
+
+const FIXES: Record<Rejection['reason'], string> = {
+	empty: 'Check the node that produced the file: it handed on no bytes',
+	truncated: 'The upload or download was interrupted: send the complete file',
+	'content-mismatch': 'The file is damaged or renamed: send the original image',
+	'not-an-image':
+		'Remove this property from Binary Properties, or convert the file to a supported image first',
+};
 
 /** preSend: adds the item's images to the body as base64 image content. */
 export async function attachImages(
@@ -120,9 +144,10 @@ export async function attachImages(
 		names = match.names;
 	}
 
+	const limitMb = Number(this.getNodeParameter('options.maxImageSize', DEFAULT_MAX_IMAGE_MB));
 	const images: ImageContent[] = [];
 	for (const name of names) {
-		const image = await readImage(this, name, mode === 'allImages');
+		const image = await readImage(this, name, mode === 'allImages', limitMb);
 		if (image) images.push(image);
 	}
 	if (images.length) (requestOptions.body as IDataObject).images = images;

@@ -35,9 +35,41 @@ export function isGenericMimeType(mimeType: string | undefined): boolean {
 	return GENERIC_MIME_TYPES.has(normalizeMimeType(mimeType));
 }
 
+const PNG_END = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
+
+/**
+ * Whether an image of a sniffed type is whole. PNG must end with its IEND chunk, WebP must be as
+ * long as its RIFF header says, GIF must end with its trailer byte and JPEG must hold an
+ * end-of-image marker. A JPEG cut after an embedded EXIF thumbnail still passes: that thumbnail
+ * carries an end marker of its own.
+ */
+export function isWholeImage(mediaType: ImageMediaType, bytes: Uint8Array): boolean {
+	switch (mediaType) {
+		case 'image/png':
+			return startsWith(bytes, PNG_END, bytes.length - PNG_END.length);
+		case 'image/webp': {
+			if (bytes.length < 12) return false;
+			const riffSize = bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24);
+			return riffSize >>> 0 >= 4 && bytes.length >= (riffSize >>> 0) + 8;
+		}
+		case 'image/gif':
+			return bytes.length > 13 && bytes.lastIndexOf(0x3b) >= 13;
+		case 'image/jpeg':
+			for (let index = bytes.length - 2; index >= 2; index--) {
+				if (bytes[index] === 0xff && bytes[index + 1] === 0xd9) return true;
+			}
+			return false;
+	}
+}
+
 export type MediaTypeVerdict =
 	| { ok: true; mediaType: ImageMediaType }
-	| { ok: false; reason: 'not-an-image' | 'content-mismatch'; declared: string };
+	| {
+			ok: false;
+			reason: 'empty' | 'not-an-image' | 'content-mismatch' | 'truncated';
+			declared: string;
+			sniffed?: ImageMediaType;
+	  };
 
 /**
  * Decides the media type sent for one binary. The bytes decide: an agent provider rejects an image
@@ -49,7 +81,11 @@ export function decideMediaType(
 	bytes: Uint8Array,
 ): MediaTypeVerdict {
 	const declared = normalizeMimeType(declaredMimeType) || 'application/octet-stream';
+	if (bytes.length === 0) return { ok: false, reason: 'empty', declared };
 	const sniffed = sniffImageMediaType(bytes);
+	if (sniffed && !isWholeImage(sniffed, bytes)) {
+		return { ok: false, reason: 'truncated', declared, sniffed };
+	}
 	if (sniffed) return { ok: true, mediaType: sniffed };
 	if (isSupportedImageMimeType(declared)) {
 		return { ok: false, reason: 'content-mismatch', declared };

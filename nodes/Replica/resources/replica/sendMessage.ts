@@ -1,6 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-import { attachImages } from '../../shared/attachImages';
+import { attachImages, DEFAULT_MAX_IMAGE_MB } from '../../shared/attachImages';
 import { replicaLocator } from '../../shared/descriptions';
 
 const showOnlyForSendMessage = {
@@ -110,6 +110,15 @@ export const sendMessageDescription: INodeProperties[] = [
 				default: false,
 				description: 'Whether the message becomes the active Codex goal',
 				routing: { send: { type: 'body', property: 'goal_mode' } },
+			},
+			{
+				displayName: 'Max Image Size (MB)',
+				name: 'maxImageSize',
+				type: 'number',
+				default: DEFAULT_MAX_IMAGE_MB,
+				typeOptions: { minValue: 0 },
+				description:
+					'Images larger than this fail their item before anything is sent; 0 turns the check off',
 			},
 			{
 				displayName: 'Model',
