@@ -12,6 +12,7 @@ import {
 	defaultUserFolder,
 	ensureN8n,
 	installPackage,
+	isPortFree,
 	N8N_VERSION,
 	packPackage,
 	startN8n,
@@ -64,6 +65,14 @@ async function main() {
 		if (process.ppid !== parent) onSignal('parent exited');
 	}, 1000).unref();
 
+	for (const p of [port, brokerPort]) {
+		if (!(await isPortFree(p))) {
+			throw new Error(
+				`port ${p} on 127.0.0.1 is in use (another n8n?); set N8N_PORT / N8N_RUNNERS_BROKER_PORT`,
+			);
+		}
+	}
+
 	const runtime = ensureN8n(N8N_VERSION);
 	if (controller.signal.aborted) return 0;
 
@@ -93,8 +102,9 @@ async function main() {
 			signal: controller.signal,
 		});
 	} catch (error) {
-		if (controller.signal.aborted) return 0;
-		throw error;
+		if (!controller.signal.aborted) throw error;
+		log('n8n stopped');
+		return 0;
 	}
 	const line = `n8n is ready: ${instance.url}`;
 	const rule = '='.repeat(line.length);
@@ -113,7 +123,7 @@ async function main() {
 main().then(
 	(code) => process.exit(code),
 	(error) => {
-		log(error.stack ?? String(error));
+		log(error.message.startsWith('port ') ? error.message : (error.stack ?? String(error)));
 		process.exit(1);
 	},
 );

@@ -366,6 +366,8 @@ export async function startN8n({
 	const url = `http://${LOOPBACK}:${port}`;
 	try {
 		await waitForHealth(url, { timeoutMs: startTimeoutMs, child });
+		// n8n ignores a SIGTERM that arrives mid-start-up and becomes ready anyway.
+		signal?.throwIfAborted();
 	} catch (error) {
 		await stop();
 		signal?.throwIfAborted();
@@ -428,7 +430,13 @@ export async function n8nCli(
  * or `[`.
  */
 export function parseCliJson(stdout) {
-	const match = /^[[{]/m.exec(stdout);
-	if (!match) throw new Error(`no JSON in n8n output:\n${stdout.slice(-2000)}`);
-	return JSON.parse(stdout.slice(match.index));
+	const starts = /^[[{]/gm;
+	for (let match; (match = starts.exec(stdout));) {
+		try {
+			return JSON.parse(stdout.slice(match.index));
+		} catch {
+			// a log line such as "[license SDK] ..."; try the next candidate
+		}
+	}
+	throw new Error(`no JSON document in n8n output:\n${stdout.slice(-2000)}`);
 }

@@ -1,4 +1,9 @@
-import { ExecutionLifecycleHooks, PackageDirectoryLoader, WorkflowExecute } from 'n8n-core';
+import {
+	ExecutionLifecycleHooks,
+	LoadOptionsContext,
+	PackageDirectoryLoader,
+	WorkflowExecute,
+} from 'n8n-core';
 import {
 	ICredentialsHelper,
 	LoggerProxy,
@@ -11,6 +16,7 @@ import {
 	type IHttpRequestOptions,
 	type INode,
 	type INodeExecutionData,
+	type INodeListSearchResult,
 	type INodeParameters,
 	type INodeProperties,
 	type INodeType,
@@ -186,23 +192,46 @@ export type RunResult = {
 	error: ExecutionError | undefined;
 };
 
-/** Runs Items → Replica through n8n-core's WorkflowExecute, as a manual execution. */
-export async function runReplica(options: RunOptions): Promise<RunResult> {
+type Harness = {
+	workflow: Workflow;
+	additionalData: IWorkflowExecuteAdditionalData;
+	node: INode;
+};
+
+/**
+ * Items → one node of `type`, in a Workflow with n8n's node-type lookup, the credentials helper and
+ * the additional data a manual execution gets.
+ */
+async function buildHarness(
+	type: INodeType,
+	options: Pick<RunOptions, 'parameters' | 'credentials' | 'onError' | 'settings' | 'retryOnFail'>,
+	typeName: string,
+): Promise<Harness> {
 	const loader = await loadPackage();
-	const replica = loader.nodeTypes.replica.type as INodeType;
 	const types: Record<string, INodeType> = {
-		[REPLICA_TYPE]: replica,
+		[typeName]: type,
 		[ITEMS_TYPE]: new ItemsNode(),
 	};
 	const nodeTypes: INodeTypes = {
-		getByName: (type) => types[type],
-		getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(types[type], version),
+		getByName: (name) => types[name],
+		getByNameAndVersion: (name, version) => NodeHelpers.getVersionedNodeType(types[name], version),
 		getKnownTypes: () => ({}),
 	};
 	const credentialTypes = Object.fromEntries(
 		Object.entries(loader.credentialTypes).map(([name, { type }]) => [name, type]),
 	);
 
+	const node: INode = {
+		id: 'replica',
+		name: 'Replica',
+		type: typeName,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: options.parameters,
+		credentials: { replicasApi: { id: '1', name: 'Replicas account' } },
+		onError: options.onError,
+		retryOnFail: options.retryOnFail,
+	};
 	const nodes: INode[] = [
 		{
 			id: 'items',
@@ -212,17 +241,7 @@ export async function runReplica(options: RunOptions): Promise<RunResult> {
 			position: [0, 0],
 			parameters: {},
 		},
-		{
-			id: 'replica',
-			name: 'Replica',
-			type: REPLICA_TYPE,
-			typeVersion: 1,
-			position: [200, 0],
-			parameters: options.parameters,
-			credentials: { replicasApi: { id: '1', name: 'Replicas account' } },
-			onError: options.onError,
-			retryOnFail: options.retryOnFail,
-		},
+		node,
 	];
 	const workflow = new Workflow({
 		id: 'test',
@@ -234,10 +253,9 @@ export async function runReplica(options: RunOptions): Promise<RunResult> {
 		settings: options.settings ?? {},
 	});
 
-	const mode: WorkflowExecuteMode = 'manual';
 	const additionalData = {
 		credentialsHelper: new TestCredentialsHelper(credentialTypes, { ...options.credentials }),
-		hooks: new ExecutionLifecycleHooks(mode, 'execution-1', {
+		hooks: new ExecutionLifecycleHooks('manual', 'execution-1', {
 			id: 'test',
 			name: 'test',
 			nodes,
@@ -270,7 +288,27 @@ export async function runReplica(options: RunOptions): Promise<RunResult> {
 		mcpTestBaseUrl: '',
 		variables: {} as IDataObject,
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { workflow, additionalData, node: workflow.getNode('Replica')! };
+}
 
+/** The Replica node type as n8n loaded it from the built package. */
+export async function replicaNodeType(): Promise<INodeType> {
+	return (await loadPackage()).nodeTypes.replica.type as INodeType;
+}
+
+/** Runs Items → Replica through n8n-core's WorkflowExecute, as a manual execution. */
+export async function runReplica(options: RunOptions): Promise<RunResult> {
+	return await runNode(await replicaNodeType(), options, REPLICA_TYPE);
+}
+
+/** Runs Items → a node of `type` through n8n-core's WorkflowExecute, as a manual execution. */
+export async function runNode(
+	type: INodeType,
+	options: RunOptions,
+	typeName = type.description.name,
+): Promise<RunResult> {
+	const { workflow, additionalData } = await buildHarness(type, options, typeName);
+	const mode: WorkflowExecuteMode = 'manual';
 	const executionData: IRunExecutionData = {
 		resultData: { runData: {} },
 		executionData: {
@@ -302,4 +340,51 @@ export async function runReplica(options: RunOptions): Promise<RunResult> {
 		errorOutput: outputs[1] ?? [],
 		error: run.data.resultData.error,
 	};
+}
+
+/** The editor's "From List" picker: the node's listSearch method in n8n's LoadOptionsContext. */
+export async function searchList(
+	method: string,
+	credentials: RunOptions['credentials'],
+	filter?: string,
+	paginationToken?: string,
+): Promise<INodeListSearchResult> {
+	const type = await replicaNodeType();
+	const { workflow, additionalData, node } = await buildHarness(
+		type,
+		{ parameters: {}, credentials },
+		REPLICA_TYPE,
+	);
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.replicaId');
+	const search = type.methods?.listSearch?.[method];
+	if (!search) throw new Error(`no listSearch method ${method}`);
+	return await search.call(context, filter, paginationToken);
+}
+
+/**
+ * The credential's test button, the way n8n's credentials tester runs it: a node whose only
+ * property routes the credential's test request, executed by RoutingNode with the credential.
+ * Resolves to 'OK' or to the error the editor would show.
+ */
+export async function testCredential(credentials: RunOptions['credentials']): Promise<string> {
+	const loader = await loadPackage();
+	const credentialType = loader.credentialTypes.replicasApi.type;
+	const probe: INodeType = {
+		description: {
+			...(await replicaNodeType()).description,
+			name: 'test.credentialProbe',
+			credentials: [{ name: 'replicasApi', required: true }],
+			properties: [
+				{
+					displayName: 'Temp',
+					name: 'temp',
+					type: 'string',
+					default: '',
+					routing: { request: credentialType.test!.request },
+				},
+			],
+		},
+	};
+	const { error } = await runNode(probe, { items: [{ json: {} }], parameters: {}, credentials });
+	return error ? error.message : 'OK';
 }

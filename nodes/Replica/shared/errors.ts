@@ -10,7 +10,7 @@ const HINTS: Record<number, string> = {
 	404: 'No replica with this ID is visible to this API key: pick it from the list or check the ID',
 	409: 'The replica cannot take this now (it may be preparing or failed): retry once it is active',
 	413: 'The message with its images is too large: send fewer or smaller images',
-	429: 'Replicas is rate limiting this key: turn on Batching under Options or retry later',
+	429: 'Replicas is rate limiting this key: retry later, or turn on Batching in Settings',
 	500: 'Replicas had an internal error: retry later',
 	502: "The replica's workspace is unreachable or answered badly: retry in a minute",
 	503: 'Replicas is busy or under maintenance: retry later (Retry On Fail helps)',

@@ -53,7 +53,7 @@ export function isWholeImage(mediaType: ImageMediaType, bytes: Uint8Array): bool
 			return riffSize >>> 0 >= 4 && bytes.length >= (riffSize >>> 0) + 8;
 		}
 		case 'image/gif':
-			return bytes.length > 13 && bytes.lastIndexOf(0x3b) >= 13;
+			return bytes.length > 13 && bytes[bytes.length - 1] === 0x3b;
 		case 'image/jpeg':
 			for (let index = bytes.length - 2; index >= 2; index--) {
 				if (bytes[index] === 0xff && bytes[index + 1] === 0xd9) return true;
