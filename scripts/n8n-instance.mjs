@@ -4,7 +4,7 @@
 // Plain ESM for Node 20; only n8n itself runs on the runtime's Node 24.
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -53,12 +53,37 @@ export const OFFLINE_ENV = Object.freeze({
 	N8N_PERSONALIZATION_ENABLED: 'false',
 	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
 	N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
-	// Its start-up task downloads the MCP server catalogue from api.n8n.io.
-	N8N_DISABLED_MODULES: 'mcp-registry',
 	// Manually installed packages such as this one are "unverified"; n8n 2.40 warns that the
 	// default will flip to false.
 	N8N_UNVERIFIED_PACKAGES_ENABLED: 'true',
 });
+
+/**
+ * Modules to switch off when the runtime has them (n8n refuses to start on an unknown module
+ * name, and n8n 1.x has no MCP registry). mcp-registry's start-up task downloads the MCP server
+ * catalogue from api.n8n.io.
+ */
+const OFFLINE_DISABLED_MODULES = ['mcp-registry'];
+
+function disabledModules(runtime) {
+	if (!runtime?.dir) return [];
+	const file = join(
+		runtime.dir,
+		'node_modules',
+		'@n8n',
+		'backend-common',
+		'dist',
+		'modules',
+		'modules.config.js',
+	);
+	let source;
+	try {
+		source = readFileSync(file, 'utf8');
+	} catch {
+		return [];
+	}
+	return OFFLINE_DISABLED_MODULES.filter((name) => source.includes(`'${name}'`));
+}
 
 /** n8n's requests to these hosts fail without internet; their log lines are noise. */
 const NOISE = [
@@ -69,10 +94,6 @@ const NOISE = [
 /** True for n8n output lines worth showing (drops failed look-ups of n8n's own servers). */
 export function isInterestingLine(line) {
 	return !NOISE.some((pattern) => pattern.test(line));
-}
-
-function log(message) {
-	process.stderr.write(`[n8n-instance] ${message}\n`);
 }
 
 function run(command, args, options = {}) {
@@ -198,14 +219,20 @@ export async function installPackage(userFolder, tgz) {
 
 /**
  * The environment for an n8n process: the caller's environment (minus npm's `npm_*` variables)
- * over OFFLINE_ENV, then the explicit settings. The runtime's Node 24 goes first on PATH because
+ * over OFFLINE_ENV (plus N8N_DISABLED_MODULES=mcp-registry where that module exists), then the
+ * explicit settings. The runtime's Node 24 goes first on PATH because
  * n8n starts its JavaScript task runner as plain `node`.
  */
 export function n8nEnv({ runtime, userFolder, port, brokerPort, env = {} }) {
 	const inherited = Object.fromEntries(
 		Object.entries(process.env).filter(([key]) => !/^npm_/i.test(key)),
 	);
-	const result = { ...OFFLINE_ENV, ...inherited };
+	const modules = disabledModules(runtime);
+	const result = {
+		...OFFLINE_ENV,
+		...(modules.length ? { N8N_DISABLED_MODULES: modules.join(',') } : {}),
+		...inherited,
+	};
 	if (runtime?.nodeBin) {
 		result.PATH = [dirname(runtime.nodeBin), process.env.PATH].filter(Boolean).join(delimiter);
 	}

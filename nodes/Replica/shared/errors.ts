@@ -1,4 +1,10 @@
-import type { IExecuteSingleFunctions, INode, INodeExecutionData, JsonObject } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteSingleFunctions,
+	INode,
+	INodeExecutionData,
+	JsonObject,
+} from 'n8n-workflow';
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 
 import type { ReplicasErrorBody } from './types';
@@ -43,16 +49,18 @@ function readErrorBody(body: unknown): { error?: string; details?: string } {
 /** An n8n error carrying the HTTP status, the API's `error` and `details` text and a hint. */
 export function replicasApiError(
 	node: INode,
-	status: number,
-	body: unknown,
+	response: { statusCode: number; body: unknown; headers?: IDataObject },
 	itemIndex?: number,
 ): NodeApiError {
-	const { error, details } = readErrorBody(body);
+	const status = response.statusCode;
+	const { error, details } = readErrorBody(response.body);
 	const apiText = [error, details].filter(Boolean).join(' — ');
+	const retryAfter = Number(response.headers?.['retry-after']);
+	const wait = retryAfter > 0 ? `. Replicas asks to wait ${retryAfter} seconds` : '';
 	return new NodeApiError(node, { status, error, details } as JsonObject, {
 		httpCode: String(status),
 		message: `Replicas API error ${status}${apiText ? `: ${apiText}` : ''}`,
-		description: hintForStatus(status),
+		description: `${hintForStatus(status)}${wait}`,
 		itemIndex,
 	});
 }

@@ -21,10 +21,7 @@ export async function toSendMessageItems(
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
 	if (response.statusCode >= 400) {
-		return failedItem(
-			this,
-			replicasApiError(this.getNode(), response.statusCode, response.body, this.getItemIndex()),
-		);
+		return failedItem(this, replicasApiError(this.getNode(), response, this.getItemIndex()));
 	}
 	const body = response.body;
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {

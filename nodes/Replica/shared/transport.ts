@@ -32,9 +32,9 @@ export async function replicasApiRequest(
 		this,
 		'replicasApi',
 		options,
-	)) as { statusCode: number; body: unknown };
+	)) as { statusCode: number; body: unknown; headers: IDataObject };
 	if (response.statusCode >= 400) {
-		throw replicasApiError(this.getNode(), response.statusCode, response.body);
+		throw replicasApiError(this.getNode(), response);
 	}
 	return response.body;
 }
