@@ -299,8 +299,9 @@ function killGroup(pid, signal) {
 }
 
 /**
- * Starts `n8n start` with the runtime's Node 24 and waits for `/healthz`.
- * Returns `{ url, port, brokerPort, userFolder, runtime, process, output, stop() }`.
+ * Starts `n8n start` with the runtime's Node 24 and waits until it is ready (waitForHealth).
+ * Returns `{ url, port, brokerPort, userFolder, runtime, process, exited, output(), stop() }`;
+ * `output()` is the last 200 lines n8n printed.
  * n8n runs in its own process group, so `stop()` (SIGTERM, then SIGKILL after `stopTimeoutMs`)
  * also ends its task runners. `output`: 'inherit' (default, filtered by isInterestingLine),
  * 'ignore', or a function called with each line and the stream name. Aborting `signal` stops

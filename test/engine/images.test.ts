@@ -88,6 +88,15 @@ describe('images from binary properties', () => {
 		expect(sentImages()).toEqual([{ media_type: 'image/png', bytes: png }]);
 	});
 
+	it('sends clean base64 when the item holds base64 with line breaks', async () => {
+		const wrapped = png.toString('base64').replace(/.{60}/g, '$&\n');
+		await ctx.run({
+			items: [{ json: {}, binary: { data: { data: wrapped, mimeType: 'image/png' } } }],
+			parameters: fromProperties('data'),
+		});
+		expect(ctx.server.requests[0].body.images[0].source.data).toBe(png.toString('base64'));
+	});
+
 	it('trusts the content over a wrong image mime type', async () => {
 		await ctx.run({
 			items: [{ json: {}, binary: { data: binary(png, 'image/jpeg', 'x.jpg') } }],

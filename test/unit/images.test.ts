@@ -5,6 +5,8 @@ import {
 	matchBinaryProperties,
 	parsePropertyList,
 	sniffImageMediaType,
+	viewOf,
+	viewOfBase64,
 } from '../../nodes/Replica/shared/images';
 import { binary, fixture, makePng } from '../helpers/images';
 
@@ -43,7 +45,7 @@ describe('isWholeImage', () => {
 		['image/gif', gif],
 		['image/webp', webp],
 	] as const)('accepts a whole %s', (mediaType, bytes) => {
-		expect(isWholeImage(mediaType, bytes)).toBe(true);
+		expect(isWholeImage(mediaType, viewOf(bytes))).toBe(true);
 	});
 
 	it.each([
@@ -52,7 +54,9 @@ describe('isWholeImage', () => {
 		['image/gif', gif],
 		['image/webp', webp],
 	] as const)('refuses a %s cut in half', (mediaType, bytes) => {
-		expect(isWholeImage(mediaType, bytes.subarray(0, Math.floor(bytes.length / 2)))).toBe(false);
+		expect(isWholeImage(mediaType, viewOf(bytes.subarray(0, Math.floor(bytes.length / 2))))).toBe(
+			false,
+		);
 	});
 });
 
@@ -160,5 +164,30 @@ describe('matchBinaryProperties', () => {
 			'shot.v2',
 		]);
 		expect(allBinaryProperties(undefined)).toEqual([]);
+	});
+});
+
+describe('viewOfBase64', () => {
+	it.each([
+		['PNG', png],
+		['JPEG', jpeg],
+		['GIF', gif],
+		['WebP', webp],
+		['a 200 KB PNG', makePng(300, 300, 5, 0)],
+		['one byte', Buffer.from([7])],
+		['two bytes', Buffer.from([7, 8])],
+		['nothing', Buffer.alloc(0)],
+	])('sees %s exactly as the decoded bytes', (_name, bytes) => {
+		const view = viewOfBase64(bytes.toString('base64'))!;
+		const whole = viewOf(bytes);
+		expect(view.size).toBe(whole.size);
+		expect(Buffer.from(view.head)).toEqual(Buffer.from(whole.head));
+		expect(Buffer.from(view.tail)).toEqual(Buffer.from(whole.tail));
+	});
+
+	it('declines text that is not plain base64', () => {
+		expect(viewOfBase64('iVBO\nRw0K')).toBeUndefined();
+		expect(viewOfBase64('data:image/png;base64,iVBORw0K')).toBeUndefined();
+		expect(viewOfBase64('abc')).toBeUndefined();
 	});
 });

@@ -9,9 +9,12 @@ import { inputError } from './errors';
 import {
 	allBinaryProperties,
 	decideMediaType,
+	type ImageView,
 	type MediaTypeVerdict,
 	matchBinaryProperties,
 	parsePropertyList,
+	viewOf,
+	viewOfBase64,
 } from './images';
 import type { ImageContent } from './types';
 
@@ -58,15 +61,19 @@ function checkSize(context: IExecuteSingleFunctions, name: string, size: number,
 	);
 }
 
-async function readImage(
+/**
+ * The base64 text and a view of one binary. A binary n8n keeps in memory already is base64 text,
+ * which is sent as it is: decoding and encoding it again would cost twice its size per image.
+ */
+async function loadImage(
 	context: IExecuteSingleFunctions,
 	name: string,
-	skipNonImages: boolean,
-	limitMb: number,
-): Promise<ImageContent | undefined> {
-	const meta = context.helpers.assertBinaryData(name);
-	// Stored binaries know their size: a file over the limit is refused before it is read.
-	if (typeof meta.bytes === 'number') checkSize(context, name, meta.bytes, limitMb);
+	meta: IBinaryData,
+): Promise<{ base64: string; view: ImageView }> {
+	if (!meta.id && typeof meta.data === 'string') {
+		const view = viewOfBase64(meta.data);
+		if (view) return { base64: meta.data, view };
+	}
 	let bytes: Buffer;
 	try {
 		bytes = await context.helpers.getBinaryDataBuffer(name);
@@ -78,12 +85,25 @@ async function readImage(
 			'Its stored file is gone, e.g. pruned with old executions: run the node that made it again',
 		);
 	}
-	checkSize(context, name, bytes.length, limitMb);
-	const verdict = decideMediaType(meta.mimeType, bytes);
+	return { base64: bytes.toString('base64'), view: viewOf(bytes) };
+}
+
+async function readImage(
+	context: IExecuteSingleFunctions,
+	name: string,
+	skipNonImages: boolean,
+	limitMb: number,
+): Promise<ImageContent | undefined> {
+	const meta = context.helpers.assertBinaryData(name);
+	// Stored binaries know their size: a file over the limit is refused before it is read.
+	if (typeof meta.bytes === 'number') checkSize(context, name, meta.bytes, limitMb);
+	const { base64, view } = await loadImage(context, name, meta);
+	checkSize(context, name, view.size, limitMb);
+	const verdict = decideMediaType(meta.mimeType, view);
 	if (verdict.ok) {
 		return {
 			type: 'image',
-			source: { type: 'base64', media_type: verdict.mediaType, data: bytes.toString('base64') },
+			source: { type: 'base64', media_type: verdict.mediaType, data: base64 },
 		};
 	}
 	if (skipNonImages && verdict.reason === 'not-an-image') return undefined;

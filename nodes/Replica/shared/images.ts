@@ -2,21 +2,53 @@ import type { IBinaryKeyData } from 'n8n-workflow';
 
 import { IMAGE_MEDIA_TYPES, type ImageMediaType } from './types';
 
-const GENERIC_MIME_TYPES = new Set(['', 'application/octet-stream', 'binary/octet-stream']);
-
 function startsWith(bytes: Uint8Array, signature: number[], offset = 0): boolean {
-	if (bytes.length < offset + signature.length) return false;
+	if (offset < 0 || bytes.length < offset + signature.length) return false;
 	return signature.every((byte, index) => bytes[offset + index] === byte);
 }
 
 const ASCII = (text: string) => [...text].map((char) => char.charCodeAt(0));
 
-/** The image type the bytes themselves announce, or undefined when they are no supported image. */
-export function sniffImageMediaType(bytes: Uint8Array): ImageMediaType | undefined {
-	if (startsWith(bytes, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
-	if (startsWith(bytes, [0xff, 0xd8, 0xff])) return 'image/jpeg';
-	if (startsWith(bytes, ASCII('GIF87a')) || startsWith(bytes, ASCII('GIF89a'))) return 'image/gif';
-	if (startsWith(bytes, ASCII('RIFF')) && startsWith(bytes, ASCII('WEBP'), 8)) return 'image/webp';
+/**
+ * What the checks need of a file: its first bytes, its last bytes and its size. A whole file is a
+ * view of itself; a binary n8n already holds as base64 is viewed without decoding it all.
+ */
+export type ImageView = { head: Uint8Array; tail: Uint8Array; size: number };
+
+export const HEAD_BYTES = 16;
+export const TAIL_BYTES = 64 * 1024;
+
+export function viewOf(bytes: Uint8Array): ImageView {
+	return {
+		head: bytes.subarray(0, HEAD_BYTES),
+		tail: bytes.subarray(Math.max(0, bytes.length - TAIL_BYTES)),
+		size: bytes.length,
+	};
+}
+
+const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** A view of base64 text, or undefined when the text is not plain base64 (line breaks, a prefix). */
+export function viewOfBase64(base64: string): ImageView | undefined {
+	if (base64.length % 4 !== 0 || !BASE64.test(base64)) return undefined;
+	const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
+	const tailChars = Math.min(base64.length, Math.ceil(TAIL_BYTES / 3) * 4);
+	return {
+		head: Buffer.from(base64.slice(0, Math.ceil(HEAD_BYTES / 3) * 4), 'base64').subarray(
+			0,
+			HEAD_BYTES,
+		),
+		tail: Buffer.from(base64.slice(base64.length - tailChars), 'base64'),
+		size: (base64.length / 4) * 3 - padding,
+	};
+}
+
+/** The image type the first bytes announce, or undefined when they are no supported image. */
+export function sniffImageMediaType(head: Uint8Array): ImageMediaType | undefined {
+	if (startsWith(head, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])) return 'image/png';
+	if (startsWith(head, [0xff, 0xd8, 0xff])) return 'image/jpeg';
+	if (startsWith(head, ASCII('GIF87a')) || startsWith(head, ASCII('GIF89a'))) return 'image/gif';
+	if (startsWith(head, ASCII('RIFF')) && startsWith(head, ASCII('WEBP'), 8)) return 'image/webp';
 	return undefined;
 }
 
@@ -31,32 +63,31 @@ export function isSupportedImageMimeType(mimeType: string | undefined): boolean 
 	);
 }
 
-export function isGenericMimeType(mimeType: string | undefined): boolean {
-	return GENERIC_MIME_TYPES.has(normalizeMimeType(mimeType));
-}
-
 const PNG_END = [0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82];
 
 /**
  * Whether an image of a sniffed type is whole. PNG must end with its IEND chunk, WebP must be as
  * long as its RIFF header says, GIF must end with its trailer byte and JPEG must hold an
- * end-of-image marker. A JPEG cut after an embedded EXIF thumbnail still passes: that thumbnail
- * carries an end marker of its own.
+ * end-of-image marker in its last 64 KB. A JPEG cut after an embedded EXIF thumbnail still passes:
+ * that thumbnail carries an end marker of its own.
  */
-export function isWholeImage(mediaType: ImageMediaType, bytes: Uint8Array): boolean {
+export function isWholeImage(mediaType: ImageMediaType, image: ImageView): boolean {
+	const { head, tail, size } = image;
 	switch (mediaType) {
 		case 'image/png':
-			return startsWith(bytes, PNG_END, bytes.length - PNG_END.length);
+			return startsWith(tail, PNG_END, tail.length - PNG_END.length);
 		case 'image/webp': {
-			if (bytes.length < 12) return false;
-			const riffSize = bytes[4] | (bytes[5] << 8) | (bytes[6] << 16) | (bytes[7] << 24);
-			return riffSize >>> 0 >= 4 && bytes.length >= (riffSize >>> 0) + 8;
+			if (head.length < 12) return false;
+			const riffSize = (head[4] | (head[5] << 8) | (head[6] << 16) | (head[7] << 24)) >>> 0;
+			return riffSize >= 4 && size >= riffSize + 8;
 		}
 		case 'image/gif':
-			return bytes.length > 13 && bytes[bytes.length - 1] === 0x3b;
+			return size > 13 && tail[tail.length - 1] === 0x3b;
 		case 'image/jpeg':
-			for (let index = bytes.length - 2; index >= 2; index--) {
-				if (bytes[index] === 0xff && bytes[index + 1] === 0xd9) return true;
+			for (let index = tail.length - 2; index >= 0; index--) {
+				if (tail[index] === 0xff && tail[index + 1] === 0xd9 && size - tail.length + index >= 2) {
+					return true;
+				}
 			}
 			return false;
 	}
@@ -78,12 +109,13 @@ export type MediaTypeVerdict =
  */
 export function decideMediaType(
 	declaredMimeType: string | undefined,
-	bytes: Uint8Array,
+	content: Uint8Array | ImageView,
 ): MediaTypeVerdict {
+	const image = content instanceof Uint8Array ? viewOf(content) : content;
 	const declared = normalizeMimeType(declaredMimeType) || 'application/octet-stream';
-	if (bytes.length === 0) return { ok: false, reason: 'empty', declared };
-	const sniffed = sniffImageMediaType(bytes);
-	if (sniffed && !isWholeImage(sniffed, bytes)) {
+	if (image.size === 0) return { ok: false, reason: 'empty', declared };
+	const sniffed = sniffImageMediaType(image.head);
+	if (sniffed && !isWholeImage(sniffed, image)) {
 		return { ok: false, reason: 'truncated', declared, sniffed };
 	}
 	if (sniffed) return { ok: true, mediaType: sniffed };
