@@ -2,7 +2,7 @@
 // A stand-in for the Replicas API on 127.0.0.1. It checks every request against the project's
 // schemas of the endpoints the node uses, records it, and answers like the API, or as a test asks.
 const http = require('node:http');
-const { randomUUID } = require('node:crypto');
+const { createHash, randomUUID } = require('node:crypto');
 const Ajv2020 = require('ajv/dist/2020').default;
 const addFormats = require('ajv-formats').default;
 
@@ -85,8 +85,26 @@ function defaultReplicas() {
 	}));
 }
 
+const sha256 = (data) => createHash('sha256').update(data).digest('hex');
+
+/** What a load test needs to know of a request, without keeping its (possibly large) body. */
+function summarize(entry) {
+	const { rawBody, body, headers, ...rest } = entry;
+	return {
+		...rest,
+		authorization: headers.authorization,
+		size: rawBody.length,
+		message: typeof body?.message === 'string' ? body.message.slice(0, 200) : undefined,
+		bodySha256: sha256(rawBody),
+		images: (body?.images ?? []).map((image) => {
+			const bytes = Buffer.from(image?.source?.data ?? '', 'base64');
+			return { media_type: image?.source?.media_type, bytes: bytes.length, sha256: sha256(bytes) };
+		}),
+	};
+}
+
 /**
- * @param {{ apiKey?: string, replicas?: object[], port?: number }} [options]
+ * @param {{ apiKey?: string, replicas?: object[], port?: number, summarize?: boolean }} [options]
  */
 async function startReplicasServer(options = {}) {
 	const apiKey = options.apiKey ?? 'sk_replicas_test_0123456789abcdef';
@@ -210,13 +228,27 @@ async function startReplicasServer(options = {}) {
 		res.end(payload);
 	}
 
+	// For a server in another process: its recorded requests, and a reset between runs.
+	function control(req, res, url) {
+		if (url.pathname === '/__control/requests') {
+			res.writeHead(200, { 'content-type': 'application/json' });
+			res.end(JSON.stringify(state.requests.map((e) => (e.rawBody ? summarize(e) : e))));
+		} else if (url.pathname === '/__control/reset' && req.method === 'POST') {
+			state.requests = [];
+			res.writeHead(204).end();
+		} else {
+			res.writeHead(404).end();
+		}
+	}
+
 	const server = http.createServer((req, res) => {
 		const chunks = [];
 		req.on('data', (chunk) => chunks.push(chunk));
 		req.on('end', async () => {
 			const url = new URL(req.url, 'http://127.0.0.1');
+			if (url.pathname.startsWith('/__control/')) return control(req, res, url);
 			const entry = record(req, url, Buffer.concat(chunks));
-			state.requests.push(entry);
+			state.requests.push(options.summarize ? summarize(entry) : entry);
 			const scripted = state.handler ? await state.handler(entry, state) : undefined;
 			answer(res, entry, scripted ?? defaultAnswer(entry));
 		});
@@ -256,12 +288,14 @@ async function startReplicasServer(options = {}) {
 module.exports = { startReplicasServer, endpoints, strict };
 
 if (require.main === module) {
-	const port = Number(process.argv[2] ?? 0);
-	startReplicasServer({ port, apiKey: process.env.REPLICAS_TEST_API_KEY }).then((server) => {
-		process.stdout.write(
-			`Replicas test server on ${server.url} (API key ${server.apiKey})\nReplicas: ${server.replicas
-				.map((r) => `${r.name}=${r.id}`)
-				.join(', ')}\n`,
-		);
+	const args = process.argv.slice(2);
+	const port = Number(args.find((arg) => /^\d+$/.test(arg)) ?? 0);
+	startReplicasServer({
+		port,
+		apiKey: process.env.REPLICAS_TEST_API_KEY,
+		summarize: args.includes('--summarize'),
+	}).then((server) => {
+		const info = { url: server.url, apiKey: server.apiKey, replicas: server.replicas };
+		process.stdout.write(`${JSON.stringify(info)}\n`);
 	});
 }
