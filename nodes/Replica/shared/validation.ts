@@ -7,11 +7,19 @@ export const UUID_PATTERN =
 const UUID = new RegExp(`^${UUID_PATTERN}$`);
 const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
 
+/** A value as it can be shown in one line of an error: control characters escaped, long text cut. */
+function printable(text: string): string {
+	const escaped = JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"');
+	return escaped.length > 60 ? `${escaped.slice(0, 57)}...` : escaped;
+}
+
 function describe(value: unknown): string {
 	if (value === null) return 'null';
 	if (Array.isArray(value)) return 'a list';
-	if (typeof value === 'string') return value === '' ? 'empty' : `'${value}'`;
-	return `a ${typeof value}`;
+	if (typeof value === 'string') return value === '' ? 'empty' : `'${printable(value)}'`;
+	return typeof value === 'object' || typeof value === 'undefined'
+		? `an ${typeof value}`
+		: `a ${typeof value}`;
 }
 
 /** The replica ID of the current item, checked as a UUID so that it can only name one replica. */
