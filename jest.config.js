@@ -3,7 +3,7 @@ module.exports = {
 	testEnvironment: 'node',
 	transform: { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json', diagnostics: true }] },
 	roots: ['<rootDir>/test'],
-	testMatch: ['<rootDir>/test/{unit,engine}/**/*.test.ts'],
+	testMatch: ['<rootDir>/test/{unit,engine,load}/**/*.test.ts'],
 	setupFiles: ['<rootDir>/test/setup-env.js'],
 	testTimeout: 30_000,
 };

@@ -2,6 +2,7 @@ import type { IBinaryData, INodeExecutionData, INodeParameters } from 'n8n-workf
 import { rmSync } from 'node:fs';
 
 import { REPLICA_ID, json, sendMessage, useReplicasServer } from '../helpers/context';
+import { seededRandom } from '../helpers/random';
 import {
 	binary,
 	filesystemBinary,
@@ -292,5 +293,50 @@ describe('documented acceptances', () => {
 			credentials: { apiKey: ctx.server.apiKey, baseUrl: `${ctx.server.url}/gateway/` },
 		});
 		expect(ctx.server.requests[0].rawPath).toBe(`/gateway/v1/replica/${REPLICA_ID}/messages`);
+	});
+});
+
+describe('fuzz through the node', () => {
+	it('300 random binaries: each goes out as its exact image or fails its own item clearly', async () => {
+		const random = seededRandom(424242);
+		const sources = ['screenshot.png', 'screenshot.jpg', 'screenshot.gif', 'screenshot.webp'].map(
+			fixture,
+		);
+		const mimes = ['image/png', 'image/jpeg', 'application/octet-stream', 'application/pdf', ''];
+		const files = Array.from({ length: 300 }, () => {
+			const roll = random.next();
+			if (roll < 0.4) return random.pick(sources);
+			const source = random.pick([...sources, pdf]);
+			const cut = source.subarray(0, random.int(source.length));
+			return roll < 0.7 ? cut : Buffer.concat([cut, random.bytes(random.int(40))]);
+		});
+		const items = files.map((bytes, n) => ({
+			json: { n },
+			binary: { data: binary(bytes, random.pick(mimes)) },
+		}));
+
+		const { output, error } = await ctx.run({
+			items,
+			parameters: sendMessage({ message: '={{ "item " + $json.n }}', ...images() }),
+			onError: 'continueRegularOutput',
+		});
+		expect(error).toBeUndefined();
+		expect(output).toHaveLength(300);
+
+		const sent = new Map(ctx.server.requests.map((r) => [r.body.message, r]));
+		output.forEach((item, n) => {
+			expect(item.pairedItem).toEqual({ item: n });
+			const request = sent.get(`item ${n}`);
+			if (item.json.error) {
+				expect(request).toBeUndefined();
+				expect(item.json.error).toMatch(new RegExp(`^Binary property 'data' on item ${n} `));
+			} else {
+				expect(request?.errors).toEqual([]);
+				const image = request?.body.images[0];
+				expect(Buffer.from(image.source.data, 'base64').equals(files[n])).toBe(true);
+			}
+		});
+		expect(ctx.server.requests.length).toBeGreaterThan(100);
+		expect(output.filter((item) => item.json.error).length).toBeGreaterThan(50);
 	});
 });
