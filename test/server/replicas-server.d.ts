@@ -56,3 +56,4 @@ export const endpoints: Array<{
 	checkResponse: Record<string, (value: unknown) => boolean>;
 }>;
 export function strict<T>(schema: T): T;
+export const checksVendorSchema: boolean;

@@ -1,12 +1,18 @@
 'use strict';
 // A stand-in for the Replicas API on 127.0.0.1. It checks every request against the project's
 // schemas of the endpoints the node uses, records it, and answers like the API, or as a test asks.
+const fs = require('node:fs');
 const http = require('node:http');
+const path = require('node:path');
 const { createHash, randomUUID } = require('node:crypto');
 const Ajv2020 = require('ajv/dist/2020').default;
 const addFormats = require('ajv-formats').default;
 
 const apiSchema = require('../schemas/replicas-api.schema.json');
+
+// Where the vendor's OpenAPI file is at hand (../shared beside the repository), request bodies are
+// checked against it too, as it stands, besides the project's own stricter schemas.
+const vendorFile = path.resolve(__dirname, '../../../shared/replicas-openapi.json');
 
 /** A copy of a schema in which objects accept no keys beyond the ones they declare. */
 function strict(schema) {
@@ -25,6 +31,11 @@ function compileValidators() {
 	addFormats(ajv);
 	ajv.addSchema(strict(apiSchema));
 	const ref = (name) => ajv.getSchema(`${apiSchema.$id}#/$defs/${name}`);
+	const haveVendor = fs.existsSync(vendorFile);
+	if (haveVendor)
+		ajv.addSchema({ ...JSON.parse(fs.readFileSync(vendorFile, 'utf8')), $id: 'vendor' });
+	const vendorRef = (name) =>
+		haveVendor ? ajv.getSchema(`vendor#/components/schemas/${name}`) : undefined;
 	const endpoints = Object.entries(apiSchema['x-endpoints']).map(([name, spec]) => {
 		const pattern = new RegExp(`^${spec.path.replace(/\{[^}]+\}/g, '([^/]+)')}$`);
 		const params = Object.keys(spec.pathParameters ?? {});
@@ -47,6 +58,7 @@ function compileValidators() {
 			checkParams: ajv.compile(paramSchema),
 			checkQuery: ajv.compile(querySchema),
 			checkBody: spec.request ? ref(spec.request) : undefined,
+			checkVendorBody: spec.request ? vendorRef(spec.request) : undefined,
 			checkResponse: Object.fromEntries(
 				Object.entries(spec.responses).map(([status, schema]) => [status, ref(schema)]),
 			),
@@ -160,8 +172,14 @@ async function startReplicasServer(options = {}) {
 			const type = String(req.headers['content-type'] ?? '');
 			if (!type.startsWith('application/json')) entry.errors.push(`content-type is '${type}'`);
 			if (parseError) entry.errors.push(`body is not JSON: ${parseError}`);
-			else if (!endpoint.checkBody(body)) {
-				entry.errors.push(`body: ${describeErrors(endpoint.checkBody.errors)}`);
+			else {
+				if (!endpoint.checkBody(body)) {
+					entry.errors.push(`body: ${describeErrors(endpoint.checkBody.errors)}`);
+				}
+				const vendor = endpoint.checkVendorBody;
+				if (vendor && !vendor(body)) {
+					entry.errors.push(`vendor schema: ${describeErrors(vendor.errors)}`);
+				}
 			}
 		} else if (rawBody.length) {
 			entry.errors.push('body sent to an endpoint that takes none');
@@ -285,7 +303,12 @@ async function startReplicasServer(options = {}) {
 	};
 }
 
-module.exports = { startReplicasServer, endpoints, strict };
+module.exports = {
+	startReplicasServer,
+	endpoints,
+	strict,
+	checksVendorSchema: fs.existsSync(vendorFile),
+};
 
 if (require.main === module) {
 	const args = process.argv.slice(2);

@@ -1,4 +1,4 @@
-import { endpoints, startReplicasServer } from '../server/replicas-server';
+import { checksVendorSchema, endpoints, startReplicasServer } from '../server/replicas-server';
 
 type Server = Awaited<ReturnType<typeof startReplicasServer>>;
 let server: Server;
@@ -70,4 +70,16 @@ describe('the Replicas test server', () => {
 		});
 		expect(bad.status).toBe(400);
 	});
+});
+
+describe('the vendor schema check', () => {
+	(checksVendorSchema ? it : it.skip)(
+		'also applies the vendor OpenAPI schema when present',
+		async () => {
+			await send({ coding_agent: 'gemini' });
+			expect(server.requests[0].errors.join('; ')).toMatch(
+				/vendor schema: .*must have required property 'message'/,
+			);
+		},
+	);
 });
