@@ -21,7 +21,7 @@ const faults: Fault[] = [
 	[
 		'HTML with status 200',
 		{ status: 200, raw: '<html>maintenance</html>', headers: { 'content-type': 'text/html' } },
-		/^Replicas answered 200 without a JSON object$/,
+		/^Replicas answered 200 without a JSON object: <html>maintenance<\/html>$/,
 		'200',
 	],
 	[
@@ -34,7 +34,7 @@ const faults: Fault[] = [
 	[
 		'malformed JSON with status 200',
 		{ status: 200, raw: '{"status":"sent",', headers: { 'content-type': 'application/json' } },
-		/^Replicas answered 200 without a JSON object$/,
+		/^Replicas answered 200 without a JSON object: \{"status":"sent",$/,
 		'200',
 	],
 	[

@@ -162,6 +162,26 @@ describe('images from binary properties', () => {
 	});
 });
 
+describe('binaries kept in the JSON (n8n 2.x "combined" binary mode)', () => {
+	const settings = { binaryMode: 'combined' } as never;
+
+	it('finds a named binary and all images among the JSON fields', async () => {
+		const items = [
+			{
+				json: {
+					subject: 'Bug',
+					screenshot: binary(png, 'image/png', 'a.png'),
+					spec: binary(pdf, 'application/pdf', 'spec.pdf'),
+				},
+			},
+		];
+		await ctx.run({ items, parameters: fromProperties('screenshot'), settings });
+		await ctx.run({ items, parameters: sendMessage({ images: 'allImages' }), settings });
+		expect(sentImages(0)).toEqual([{ media_type: 'image/png', bytes: png }]);
+		expect(sentImages(1)).toEqual([{ media_type: 'image/png', bytes: png }]);
+	});
+});
+
 describe('all image binaries on the item', () => {
 	it('sends every image in natural order and skips what is not an image', async () => {
 		await ctx.run({

@@ -33,14 +33,15 @@ function looksLikeBinary(value: unknown): value is IBinaryData {
 }
 
 /**
- * The binaries of the current item by name. In n8n 2.x a workflow may keep binaries inside the JSON
- * ("combined" binary mode); n8n's binary helpers accept those names too, so they are offered here.
+ * The binaries of the current item by name. An n8n 2.x workflow in "combined" binary mode keeps
+ * them inside the JSON instead, and n8n's binary helpers take those names too.
  */
 function binariesOf(context: IExecuteSingleFunctions): Record<string, IBinaryData> {
 	const item = context.getInputData();
-	const found: Record<string, IBinaryData> = { ...(item.binary ?? {}) };
+	if (item.binary && Object.keys(item.binary).length) return item.binary;
+	const found: Record<string, IBinaryData> = {};
 	for (const [key, value] of Object.entries(item.json ?? {})) {
-		if (!(key in found) && looksLikeBinary(value)) found[key] = value;
+		if (looksLikeBinary(value)) found[key] = value;
 	}
 	return found;
 }

@@ -26,14 +26,19 @@ export function hintForStatus(status: number): string {
 	return HINTS[status] ?? (status >= 500 ? HINTS[500] : HINTS[400]);
 }
 
+/** The start of a text answer, short enough for an error message. */
+export function excerpt(text: string): string {
+	const trimmed = text.trim();
+	return trimmed.length > 300 ? `${trimmed.slice(0, 300)}…` : trimmed;
+}
+
 function readErrorBody(body: unknown): { error?: string; details?: string } {
 	if (typeof body === 'string') {
-		const text = body.trim();
-		if (!text) return {};
+		if (!body.trim()) return {};
 		try {
-			return readErrorBody(JSON.parse(text));
+			return readErrorBody(JSON.parse(body));
 		} catch {
-			return { error: text.length > 300 ? `${text.slice(0, 300)}…` : text };
+			return { error: excerpt(body) };
 		}
 	}
 	if (body && typeof body === 'object' && !Array.isArray(body)) {

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
-import { failedItem, replicasApiError } from './errors';
+import { excerpt, failedItem, replicasApiError } from './errors';
 import type { SendMessageResponse } from './types';
 import { readReplicaId } from './validation';
 
@@ -25,11 +25,12 @@ export async function toSendMessageItems(
 	}
 	const body = response.body;
 	if (!body || typeof body !== 'object' || Array.isArray(body)) {
+		const text = typeof body === 'string' && body.trim() ? `: ${excerpt(body)}` : '';
 		return failedItem(
 			this,
 			new NodeApiError(this.getNode(), { status: response.statusCode } as JsonObject, {
 				httpCode: String(response.statusCode),
-				message: `Replicas answered ${response.statusCode} without a JSON object`,
+				message: `Replicas answered ${response.statusCode} without a JSON object${text}`,
 				description:
 					'The message may or may not have been delivered: check the replica before sending again',
 				itemIndex: this.getItemIndex(),
