@@ -18,7 +18,7 @@ function mailOwner() {
 	return { uid: process.getuid(), gid: process.getgid() };
 }
 
-function config({ dir, port, owner, user }) {
+function config({ dir, port, owner, user, mailUser, password }) {
 	const login = process.getuid?.() === 0 ? '' : `default_login_user = ${user}\n`;
 	const internal = process.getuid?.() === 0 ? '' : `default_internal_user = ${user}\n`;
 	return `base_dir = ${dir}/run
@@ -33,9 +33,11 @@ auth_mechanisms = plain login
 first_valid_uid = ${owner.uid}
 first_valid_gid = ${owner.gid}
 ${login}${internal}mail_location = maildir:${dir}/mail/%u/Maildir
+# Dovecot's own config is read by its master process only, so the password stays out of files
+# the auth process (another user) would have to read.
 passdb {
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u ${dir}/users
+  driver = static
+  args = user=${mailUser} password=${password}
 }
 userdb {
   driver = static
@@ -136,15 +138,19 @@ export async function imapSession({ port, user, password, timeoutMs = 15_000 }) 
  */
 export async function startDovecot({ dir, startTimeoutMs = 20_000 }) {
 	await rm(dir, { recursive: true, force: true });
+	await mkdir(dir, { recursive: true, mode: 0o755 });
 	const owner = mailOwner();
 	const user = 'replicas-e2e';
 	const password = randomBytes(12).toString('hex');
 	const port = await getFreePort();
 	for (const sub of ['run', 'state', 'mail']) await mkdir(join(dir, sub), { recursive: true });
 	if (process.getuid?.() === 0) await chown(join(dir, 'mail'), owner.uid, owner.gid);
-	await writeFile(join(dir, 'users'), `${user}:{PLAIN}${password}\n`, { mode: 0o600 });
 	const osUser = process.env.USER || 'nobody';
-	await writeFile(join(dir, 'dovecot.conf'), config({ dir, port, owner, user: osUser }));
+	await writeFile(
+		join(dir, 'dovecot.conf'),
+		config({ dir, port, owner, user: osUser, mailUser: user, password }),
+		{ mode: 0o600 },
+	);
 
 	const child = spawn(DOVECOT_BIN, ['-F', '-c', join(dir, 'dovecot.conf')], {
 		stdio: ['ignore', 'pipe', 'pipe'],

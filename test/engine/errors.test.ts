@@ -152,3 +152,24 @@ describe('the API key stays secret', () => {
 		expect(JSON.stringify(logs)).not.toContain(apiKey());
 	});
 });
+
+describe('sending once', () => {
+	it('with Continue (using error output), a failed item is not retried and others are not re-sent', async () => {
+		ctx.server.respondWith((request) =>
+			request.body.message === 'second' ? { status: 503, body: { error: 'Busy' } } : undefined,
+		);
+		const { output, errorOutput } = await ctx.run({
+			items: [json({ m: 'first' }), json({ m: 'second' }), json({ m: 'third' })],
+			parameters: sendMessage({ message: '={{ $json.m }}' }),
+			onError: 'continueErrorOutput',
+			retryOnFail: true,
+		});
+		expect(ctx.server.requests.map((r) => r.body.message).sort()).toEqual([
+			'first',
+			'second',
+			'third',
+		]);
+		expect(output).toHaveLength(2);
+		expect(errorOutput).toHaveLength(1);
+	});
+});

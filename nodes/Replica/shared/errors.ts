@@ -19,7 +19,7 @@ const HINTS: Record<number, string> = {
 	429: 'Replicas is rate limiting this key: retry later, or turn on Batching in Settings',
 	500: 'Replicas had an internal error: retry later',
 	502: "The replica's workspace is unreachable or answered badly: retry in a minute",
-	503: 'Replicas is busy or under maintenance: retry later (Retry On Fail helps)',
+	503: 'Replicas is busy or under maintenance: retry later',
 };
 
 export function hintForStatus(status: number): string {
