@@ -269,9 +269,7 @@ describe('documented acceptances', () => {
 			items: [{ json: {}, binary: binaries }],
 			parameters: sendMessage(images('attachment_*')),
 		});
-		const sent = ctx.server.requests[0].body.images.map(
-			(image: { source: { data: string } }) => image.source.data,
-		);
+		const sent = ctx.server.requests[0].body.images!.map((image) => image.source.data);
 		expect(sent).toEqual(shots.map((bytes) => bytes.toString('base64')));
 	});
 
@@ -283,7 +281,7 @@ describe('documented acceptances', () => {
 		});
 		expect(ctx.server.requests[0].errors).toEqual([]);
 		expect(
-			Buffer.from(ctx.server.requests[0].body.images[0].source.data, 'base64').equals(big),
+			Buffer.from(ctx.server.requests[0].body.images![0].source.data, 'base64').equals(big),
 		).toBe(true);
 	});
 
@@ -332,7 +330,7 @@ describe('fuzz through the node', () => {
 				expect(item.json.error).toMatch(new RegExp(`^Binary property 'data' on item ${n} `));
 			} else {
 				expect(request?.errors).toEqual([]);
-				const image = request?.body.images[0];
+				const image = request!.body.images![0];
 				expect(Buffer.from(image.source.data, 'base64').equals(files[n])).toBe(true);
 			}
 		});

@@ -15,16 +15,11 @@ const pdf = fixture('document.pdf');
 function sentImages(index = 0): Array<{ media_type: string; bytes: Buffer }> {
 	const request = ctx.server.requests[index];
 	expect(request.errors).toEqual([]);
-	return (request.body.images ?? []).map(
-		(image: { type: string; source: { type: string; media_type: string; data: string } }) => {
-			expect(image.type).toBe('image');
-			expect(image.source.type).toBe('base64');
-			return {
-				media_type: image.source.media_type,
-				bytes: Buffer.from(image.source.data, 'base64'),
-			};
-		},
-	);
+	return (request.body.images ?? []).map((image) => {
+		expect(image.type).toBe('image');
+		expect(image.source.type).toBe('base64');
+		return { media_type: image.source.media_type, bytes: Buffer.from(image.source.data, 'base64') };
+	});
 }
 
 const fromProperties = (names: string) =>
@@ -94,7 +89,7 @@ describe('images from binary properties', () => {
 			items: [{ json: {}, binary: { data: { data: wrapped, mimeType: 'image/png' } } }],
 			parameters: fromProperties('data'),
 		});
-		expect(ctx.server.requests[0].body.images[0].source.data).toBe(png.toString('base64'));
+		expect(ctx.server.requests[0].body.images![0].source.data).toBe(png.toString('base64'));
 	});
 
 	it('trusts the content over a wrong image mime type', async () => {

@@ -1,5 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 
+import type { SendMessageBody } from '../../nodes/Replica/shared/types';
+
 export type RecordedRequest = {
 	method: string;
 	path: string;
@@ -7,7 +9,8 @@ export type RecordedRequest = {
 	query: Record<string, unknown>;
 	headers: IncomingHttpHeaders;
 	rawBody: Buffer;
-	body: any;
+	/** The parsed JSON body (Send Message requests; absent on GET requests). */
+	body: SendMessageBody;
 	/** Every way the request breaks the project's schemas of the Replicas API; empty when valid. */
 	errors: string[];
 	endpoint: 'sendReplicaMessage' | 'listReplicas' | undefined;
