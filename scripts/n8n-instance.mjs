@@ -5,7 +5,7 @@
 import { execFile, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
-import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -145,6 +145,41 @@ export function isPortFree(port) {
 	});
 }
 
+// What `npm run build` reads; `npm pack` takes package.json itself as it is at packing time.
+const BUILD_INPUTS = [
+	'nodes',
+	'credentials',
+	'tsconfig.json',
+	'tsconfig.build.json',
+	'gulpfile.js',
+];
+
+async function mtimes(path, wanted = () => true) {
+	let info;
+	try {
+		info = await stat(path);
+	} catch {
+		return [];
+	}
+	if (!info.isDirectory()) return wanted(path) ? [info.mtimeMs] : [];
+	const entries = await readdir(path);
+	const nested = await Promise.all(entries.map((entry) => mtimes(join(path, entry), wanted)));
+	return nested.flat();
+}
+
+/**
+ * Whether `dist/` was built after the last change to its sources, so that packing it as it is
+ * gives what a rebuild would (a deleted source file still leaves its output behind until the next
+ * clean build).
+ */
+export async function distIsFresh() {
+	// tsc writes its output fresh; the icon copy keeps the icons' own times, so they are no clue.
+	const built = await mtimes(join(repoRoot, 'dist'), (file) => file.endsWith('.js'));
+	if (built.length === 0) return false;
+	const sources = await Promise.all(BUILD_INPUTS.map((entry) => mtimes(join(repoRoot, entry))));
+	return Math.max(...sources.flat()) <= Math.min(...built);
+}
+
 /**
  * `npm pack`s this package into `destination` (default: a new temp folder) and returns the
  * tarball's path. `build: true` (default) lets the `prepack` script clean and rebuild `dist`
@@ -246,14 +281,20 @@ export function n8nEnv({ runtime, userFolder, port, brokerPort, env = {} }) {
  * Polls n8n until it is ready. `/healthz` alone answers 200 as soon as the port is open, which is
  * before the database migrations of a first start and before nodes are loaded, so this waits for
  * `/healthz` and then `/healthz/readiness` (200 once the DB is migrated and the server fully
- * started). `readiness: false` waits for `/healthz` only. Fails early if `child` exits first.
+ * started). `readiness: false` waits for `/healthz` only. `editor: true` also waits for the
+ * editor's pages, which n8n 1.x serves only some moments after it reports ready. Fails early if
+ * `child` exits first.
  */
 export async function waitForHealth(
 	url,
-	{ timeoutMs = 120_000, child, intervalMs = 250, readiness = true } = {},
+	{ timeoutMs = 120_000, child, intervalMs = 250, readiness = true, editor = false } = {},
 ) {
 	const base = url.replace(/\/$/, '');
-	const targets = [`${base}/healthz`, ...(readiness ? [`${base}/healthz/readiness`] : [])];
+	const targets = [
+		`${base}/healthz`,
+		...(readiness ? [`${base}/healthz/readiness`] : []),
+		...(editor ? [`${base}/signin`] : []),
+	];
 	const deadline = Date.now() + timeoutMs;
 	for (const target of targets) {
 		for (;;) {
@@ -306,6 +347,7 @@ function killGroup(pid, signal) {
  * also ends its task runners. `output`: 'inherit' (default, filtered by isInterestingLine),
  * 'ignore', or a function called with each line and the stream name. Aborting `signal` stops
  * n8n, during start-up too. `exited` resolves with `{ code, signal }` when n8n has exited.
+ * `waitForEditor: true` returns only once the editor's pages load (see waitForHealth).
  */
 export async function startN8n({
 	runtime = ensureN8n(N8N_VERSION),
@@ -317,6 +359,7 @@ export async function startN8n({
 	filter = isInterestingLine,
 	startTimeoutMs = 180_000,
 	stopTimeoutMs = 45_000,
+	waitForEditor = false,
 	signal,
 } = {}) {
 	signal?.throwIfAborted();
@@ -393,7 +436,7 @@ export async function startN8n({
 
 	const url = `http://${LOOPBACK}:${port}`;
 	try {
-		await waitForHealth(url, { timeoutMs: startTimeoutMs, child });
+		await waitForHealth(url, { timeoutMs: startTimeoutMs, child, editor: waitForEditor });
 		// n8n ignores a SIGTERM that arrives mid-start-up and becomes ready anyway.
 		signal?.throwIfAborted();
 	} catch (error) {

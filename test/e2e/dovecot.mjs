@@ -3,7 +3,7 @@
 // never leaves loopback), one user with a password made up for this run, Maildir storage.
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdir, rm, writeFile, chown } from 'node:fs/promises';
+import { chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 
@@ -18,6 +18,8 @@ function mailOwner() {
 	return { uid: process.getuid(), gid: process.getgid() };
 }
 
+// Run as another user than root (untested here: CI and this machine run as root), dovecot's
+// helper processes have to run as that user too.
 function config({ dir, port, owner, user, mailUser, password }) {
 	const login = process.getuid?.() === 0 ? '' : `default_login_user = ${user}\n`;
 	const internal = process.getuid?.() === 0 ? '' : `default_internal_user = ${user}\n`;
@@ -33,8 +35,8 @@ auth_mechanisms = plain login
 first_valid_uid = ${owner.uid}
 first_valid_gid = ${owner.gid}
 ${login}${internal}mail_location = maildir:${dir}/mail/%u/Maildir
-# Dovecot's own config is read by its master process only, so the password stays out of files
-# the auth process (another user) would have to read.
+# The password sits in this root-only config rather than in a passwd file, which dovecot's
+# unprivileged auth process would have to be able to read.
 passdb {
   driver = static
   args = user=${mailUser} password=${password}
@@ -170,10 +172,7 @@ export async function startDovecot({ dir, startTimeoutMs = 20_000 }) {
 	const killOnExit = () => signalGroup('SIGKILL');
 	process.once('exit', killOnExit);
 
-	const readLog = async () => {
-		const { readFile } = await import('node:fs/promises');
-		return readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => '');
-	};
+	const readLog = () => readFile(join(dir, 'dovecot.log'), 'utf8').catch(() => '');
 	const stop = async () => {
 		if (child.exitCode === null && child.signalCode === null) {
 			signalGroup('SIGTERM');
@@ -188,7 +187,9 @@ export async function startDovecot({ dir, startTimeoutMs = 20_000 }) {
 	const deadline = Date.now() + startTimeoutMs;
 	for (;;) {
 		if (child.exitCode !== null) {
-			throw new Error(`dovecot exited (${child.exitCode}): ${output}${await readLog()}`);
+			const log = await readLog();
+			await stop();
+			throw new Error(`dovecot exited (${child.exitCode}): ${output}${log}`);
 		}
 		try {
 			const session = await imapSession({ port, user, password, timeoutMs: 3000 });
