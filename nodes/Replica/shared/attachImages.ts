@@ -63,17 +63,17 @@ function checkSize(context: IExecuteSingleFunctions, name: string, size: number,
 }
 
 /**
- * The base64 text and a view of one binary. A binary n8n keeps in memory already is base64 text,
- * which is sent as it is: decoding and encoding it again would cost twice its size per image.
+ * The content and a view of one binary. A binary n8n keeps in memory already is base64 text and is
+ * sent as it is; a stored one is read as bytes and encoded straight into the request body.
  */
 async function loadImage(
 	context: IExecuteSingleFunctions,
 	name: string,
 	meta: IBinaryData,
-): Promise<{ base64: string; view: ImageView }> {
+): Promise<{ content: ImageData; view: ImageView }> {
 	if (!meta.id && typeof meta.data === 'string') {
 		const view = viewOfBase64(meta.data);
-		if (view) return { base64: meta.data, view };
+		if (view) return { content: { base64: meta.data }, view };
 	}
 	let bytes: Buffer;
 	try {
@@ -86,7 +86,54 @@ async function loadImage(
 			'Its stored file is gone, e.g. pruned with old executions: run the node that made it again',
 		);
 	}
-	return { base64: bytes.toString('base64'), view: viewOf(bytes) };
+	return { content: { bytes }, view: viewOf(bytes) };
+}
+
+type ImageData = { base64: string } | { bytes: Buffer };
+type ReadImage = { mediaType: ImageContent['source']['media_type']; content: ImageData };
+
+const base64Length = (data: ImageData) =>
+	'base64' in data ? data.base64.length : Math.ceil(data.bytes.length / 3) * 4;
+
+// A multiple of 3 bytes, so that the base64 of consecutive chunks joins up without padding.
+const ENCODE_CHUNK = 3 * 4 * 1024;
+
+function writeBase64(target: Buffer, offset: number, data: ImageData): number {
+	if ('base64' in data) return offset + target.write(data.base64, offset, 'latin1');
+	for (let start = 0; start < data.bytes.length; start += ENCODE_CHUNK) {
+		const chunk = data.bytes.subarray(start, start + ENCODE_CHUNK).toString('base64');
+		offset += target.write(chunk, offset, 'latin1');
+	}
+	return offset;
+}
+
+/**
+ * The whole JSON body as bytes, with each image's base64 written straight into it. Handing n8n an
+ * object would have it serialised to a string and then copied to a buffer, so that an image would
+ * be held four times over (bytes, base64, JSON text, request buffer) while it is sent.
+ */
+function serializeWithImages(body: IDataObject, images: ReadImage[]): Buffer {
+	// `images` goes last, so the JSON text around each image's base64 is known exactly.
+	const fields = JSON.stringify(body).slice(0, -1);
+	const parts: Array<string | ImageData> = [`${fields}${fields.length > 1 ? ',' : ''}"images":[`];
+	images.forEach((image, index) => {
+		const source = `{"type":"base64","media_type":${JSON.stringify(image.mediaType)},"data":"`;
+		parts.push(`${index ? ',' : ''}{"type":"image","source":${source}`, image.content, '"}}');
+	});
+	parts.push(']}');
+	const size = parts.reduce(
+		(sum, part) => sum + (typeof part === 'string' ? Buffer.byteLength(part) : base64Length(part)),
+		0,
+	);
+	const target = Buffer.allocUnsafe(size);
+	let offset = 0;
+	for (const part of parts) {
+		offset =
+			typeof part === 'string'
+				? offset + target.write(part, offset, 'utf8')
+				: writeBase64(target, offset, part);
+	}
+	return target;
 }
 
 async function readImage(
@@ -94,19 +141,14 @@ async function readImage(
 	name: string,
 	skipNonImages: boolean,
 	limitMb: number,
-): Promise<ImageContent | undefined> {
+): Promise<ReadImage | undefined> {
 	const meta = context.helpers.assertBinaryData(name);
 	// Stored binaries know their size: a file over the limit is refused before it is read.
 	if (typeof meta.bytes === 'number') checkSize(context, name, meta.bytes, limitMb);
-	const { base64, view } = await loadImage(context, name, meta);
+	const { content, view } = await loadImage(context, name, meta);
 	checkSize(context, name, view.size, limitMb);
 	const verdict = decideMediaType(meta.mimeType, view);
-	if (verdict.ok) {
-		return {
-			type: 'image',
-			source: { type: 'base64', media_type: verdict.mediaType, data: base64 },
-		};
-	}
+	if (verdict.ok) return { mediaType: verdict.mediaType, content };
 	if (skipNonImages && verdict.reason === 'not-an-image') return undefined;
 	const field = `Binary property '${name}'`;
 	throw inputError(context, field, PROBLEMS[verdict.reason](verdict), FIXES[verdict.reason]);
@@ -166,11 +208,27 @@ export async function attachImages(
 	}
 
 	const limitMb = Number(this.getNodeParameter('options.maxImageSize', DEFAULT_MAX_IMAGE_MB));
-	const images: ImageContent[] = [];
+	const images: ReadImage[] = [];
 	for (const name of names) {
 		const image = await readImage(this, name, mode === 'allImages', limitMb);
 		if (image) images.push(image);
 	}
-	if (images.length) (requestOptions.body as IDataObject).images = images;
+	if (images.length) {
+		requestOptions.body = serializeWithImages(requestOptions.body as IDataObject, images);
+		sentWithImages.set(this, requestOptions);
+	}
 	return requestOptions;
+}
+
+/**
+ * n8n keeps every item's request options until the last item's answer is in, so a body with
+ * images would stay in memory for the whole run and Batching would not lower the peak. Once an
+ * answer is in, the body is dropped.
+ */
+const sentWithImages = new WeakMap<IExecuteSingleFunctions, IHttpRequestOptions>();
+
+export function releaseImages(context: IExecuteSingleFunctions): void {
+	const options = sentWithImages.get(context);
+	if (options) options.body = undefined;
+	sentWithImages.delete(context);
 }

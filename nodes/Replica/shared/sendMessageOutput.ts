@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { releaseImages } from './attachImages';
 import { excerpt, failedItem, replicasApiError } from './errors';
 import type { SendMessageResponse } from './types';
 import { readReplicaId } from './validation';
@@ -20,6 +21,7 @@ export async function toSendMessageItems(
 	_items: INodeExecutionData[],
 	response: IN8nHttpFullResponse,
 ): Promise<INodeExecutionData[]> {
+	releaseImages(this);
 	if (response.statusCode >= 400) {
 		return failedItem(this, replicasApiError(this.getNode(), response, this.getItemIndex()));
 	}

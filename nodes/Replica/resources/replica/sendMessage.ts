@@ -23,7 +23,6 @@ export const sendMessageDescription: INodeProperties[] = [
 		description: 'What the coding agent should do',
 		typeOptions: { rows: 4 },
 		displayOptions: { show: showOnlyForSendMessage },
-		routing: { send: { type: 'body', property: 'message' } },
 	},
 	{
 		displayName: 'Coding Agent',
