@@ -2,7 +2,14 @@ import type { INodeExecutionData } from 'n8n-workflow';
 import { rmSync } from 'node:fs';
 
 import { sendMessage, useReplicasServer } from '../helpers/context';
-import { binary, filesystemBinary, filesystemPath, fixture, makePng } from '../helpers/images';
+import {
+	binary,
+	filesystemBinary,
+	filesystemPath,
+	fixture,
+	makePng,
+	makePngOfSize,
+} from '../helpers/images';
 
 const ctx = useReplicasServer();
 
@@ -216,6 +223,18 @@ describe('binary data kept on disk (filesystem mode, the n8n 2.x default)', () =
 			parameters: fromProperties('data'),
 		});
 		expect(sentImages()).toEqual([{ media_type: 'image/png', bytes: png }]);
+	});
+
+	it('streams a larger stored image into the body byte for byte', async () => {
+		const big = makePngOfSize(1024 * 1024 + 7, 11);
+		const stored = await filesystemBinary(big, 'image/png', 'big.png');
+		await ctx.run({
+			items: [{ json: {}, binary: { data: stored } }],
+			parameters: fromProperties('data'),
+		});
+		const [image] = sentImages();
+		expect(image.media_type).toBe('image/png');
+		expect(image.bytes.equals(big)).toBe(true);
 	});
 
 	it('finds the images in all-images mode too', async () => {

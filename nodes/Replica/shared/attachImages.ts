@@ -9,10 +9,12 @@ import { inputError } from './errors';
 import {
 	allBinaryProperties,
 	decideMediaType,
+	HEAD_BYTES,
 	type ImageView,
 	type MediaTypeVerdict,
 	matchBinaryProperties,
 	parsePropertyList,
+	TAIL_BYTES,
 	viewOf,
 	viewOfBase64,
 } from './images';
@@ -62,9 +64,37 @@ function checkSize(context: IExecuteSingleFunctions, name: string, size: number,
 	);
 }
 
+function unreadable(context: IExecuteSingleFunctions, name: string, error: unknown) {
+	return inputError(
+		context,
+		`Binary property '${name}'`,
+		`could not be read (${(error as Error).message})`,
+		'Its stored file is gone, e.g. pruned with old executions: run the node that made it again',
+	);
+}
+
+// A multiple of 3 bytes, so that the base64 of consecutive chunks joins up without padding.
+const ENCODE_CHUNK = 3 * 4 * 1024;
+
+/** Reads a stored binary once, in chunks, keeping only its first and last bytes. */
+async function viewOfStored(context: IExecuteSingleFunctions, id: string): Promise<ImageView> {
+	const head: Buffer[] = [];
+	let tail = Buffer.alloc(0);
+	let size = 0;
+	for await (const chunk of await context.helpers.getBinaryStream(id, ENCODE_CHUNK)) {
+		const bytes = chunk as Buffer;
+		if (size < HEAD_BYTES) head.push(bytes.subarray(0, HEAD_BYTES - size));
+		tail = Buffer.concat([tail, bytes]);
+		if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+		size += bytes.length;
+	}
+	return { head: Buffer.concat(head), tail, size };
+}
+
 /**
  * The content and a view of one binary. A binary n8n keeps in memory already is base64 text and is
- * sent as it is; a stored one is read as bytes and encoded straight into the request body.
+ * sent as it is. A binary stored on disk is streamed: once to check it, and once more, chunk by
+ * chunk, straight into the request body, so its bytes are never all held at once.
  */
 async function loadImage(
 	context: IExecuteSingleFunctions,
@@ -75,36 +105,59 @@ async function loadImage(
 		const view = viewOfBase64(meta.data);
 		if (view) return { content: { base64: meta.data }, view };
 	}
+	if (meta.id) {
+		const id = meta.id;
+		try {
+			const view = await viewOfStored(context, id);
+			const stream = async () => await context.helpers.getBinaryStream(id, ENCODE_CHUNK);
+			return { content: { stream, size: view.size }, view };
+		} catch (error) {
+			throw unreadable(context, name, error);
+		}
+	}
 	let bytes: Buffer;
 	try {
 		bytes = await context.helpers.getBinaryDataBuffer(name);
 	} catch (error) {
-		throw inputError(
-			context,
-			`Binary property '${name}'`,
-			`could not be read (${(error as Error).message})`,
-			'Its stored file is gone, e.g. pruned with old executions: run the node that made it again',
-		);
+		throw unreadable(context, name, error);
 	}
 	return { content: { bytes }, view: viewOf(bytes) };
 }
 
-type ImageData = { base64: string } | { bytes: Buffer };
+type ImageData =
+	| { base64: string }
+	| { bytes: Buffer }
+	| { stream: () => Promise<AsyncIterable<Buffer>>; size: number };
 type ReadImage = { mediaType: ImageContent['source']['media_type']; content: ImageData };
 
-const base64Length = (data: ImageData) =>
-	'base64' in data ? data.base64.length : Math.ceil(data.bytes.length / 3) * 4;
+function base64Length(data: ImageData): number {
+	if ('base64' in data) return data.base64.length;
+	return Math.ceil(('bytes' in data ? data.bytes.length : data.size) / 3) * 4;
+}
 
-// A multiple of 3 bytes, so that the base64 of consecutive chunks joins up without padding.
-const ENCODE_CHUNK = 3 * 4 * 1024;
-
-function writeBase64(target: Buffer, offset: number, data: ImageData): number {
-	if ('base64' in data) return offset + target.write(data.base64, offset, 'latin1');
-	for (let start = 0; start < data.bytes.length; start += ENCODE_CHUNK) {
-		const chunk = data.bytes.subarray(start, start + ENCODE_CHUNK).toString('base64');
+function writeChunks(target: Buffer, offset: number, bytes: Buffer): number {
+	for (let start = 0; start < bytes.length; start += ENCODE_CHUNK) {
+		const chunk = bytes.subarray(start, start + ENCODE_CHUNK).toString('base64');
 		offset += target.write(chunk, offset, 'latin1');
 	}
 	return offset;
+}
+
+async function writeBase64(target: Buffer, offset: number, data: ImageData): Promise<number> {
+	if ('base64' in data) return offset + target.write(data.base64, offset, 'latin1');
+	if ('bytes' in data) return writeChunks(target, offset, data.bytes);
+	// Stream chunks need not be multiples of 3 bytes: the remainder waits for the next chunk.
+	let carry = Buffer.alloc(0);
+	let written = 0;
+	for await (const chunk of await data.stream()) {
+		const bytes = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+		const whole = bytes.length - (bytes.length % 3);
+		offset = writeChunks(target, offset, bytes.subarray(0, whole));
+		carry = Buffer.from(bytes.subarray(whole));
+		written += chunk.length;
+	}
+	if (written !== data.size) throw new Error(`the file changed while it was read`);
+	return offset + target.write(carry.toString('base64'), offset, 'latin1');
 }
 
 /**
@@ -112,7 +165,7 @@ function writeBase64(target: Buffer, offset: number, data: ImageData): number {
  * object would have it serialised to a string and then copied to a buffer, so that an image would
  * be held four times over (bytes, base64, JSON text, request buffer) while it is sent.
  */
-function serializeWithImages(body: IDataObject, images: ReadImage[]): Buffer {
+async function serializeWithImages(body: IDataObject, images: ReadImage[]): Promise<Buffer> {
 	// `images` goes last, so the JSON text around each image's base64 is known exactly.
 	const fields = JSON.stringify(body).slice(0, -1);
 	const parts: Array<string | ImageData> = [`${fields}${fields.length > 1 ? ',' : ''}"images":[`];
@@ -131,8 +184,9 @@ function serializeWithImages(body: IDataObject, images: ReadImage[]): Buffer {
 		offset =
 			typeof part === 'string'
 				? offset + target.write(part, offset, 'utf8')
-				: writeBase64(target, offset, part);
+				: await writeBase64(target, offset, part);
 	}
+	if (offset !== size) throw new Error('the request body came out at an unexpected size');
 	return target;
 }
 
@@ -214,7 +268,16 @@ export async function attachImages(
 		if (image) images.push(image);
 	}
 	if (images.length) {
-		requestOptions.body = serializeWithImages(requestOptions.body as IDataObject, images);
+		try {
+			requestOptions.body = await serializeWithImages(requestOptions.body as IDataObject, images);
+		} catch (error) {
+			throw inputError(
+				this,
+				'Images',
+				`could not be read (${(error as Error).message})`,
+				'A stored file changed or went away while it was read: run the node again',
+			);
+		}
 		sentWithImages.set(this, requestOptions);
 	}
 	return requestOptions;

@@ -45,7 +45,7 @@ function isPlainBase64(base64: string, padding: number): boolean {
 	return true;
 }
 
-/** A view of base64 text, or undefined when the text is not plain base64 (line breaks, a prefix). */
+/** A view of base64 text, or undefined when it is not plain base64 (line breaks, a prefix). */
 export function viewOfBase64(base64: string): ImageView | undefined {
 	const padding = base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0;
 	if (!isPlainBase64(base64, padding)) return undefined;

@@ -7,7 +7,7 @@ export const UUID_PATTERN =
 const UUID = new RegExp(`^${UUID_PATTERN}$`);
 const EMAIL = /^[^\s@<>()[\],;:"]+@[^\s@<>()[\],;:"]+\.[^\s@<>()[\],;:"]+$/;
 
-/** A value as it can be shown in one line of an error: control characters escaped, long text cut. */
+/** A value as one line of an error can show it: control characters escaped, long text cut. */
 function printable(text: string): string {
 	const escaped = JSON.stringify(text).slice(1, -1).replace(/\\"/g, '"');
 	return escaped.length > 60 ? `${escaped.slice(0, 57)}...` : escaped;
