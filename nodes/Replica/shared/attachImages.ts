@@ -73,22 +73,30 @@ function unreadable(context: IExecuteSingleFunctions, name: string, error: unkno
 	);
 }
 
-// A multiple of 3 bytes, so that the base64 of consecutive chunks joins up without padding.
+// Multiples of 3 bytes, so that the base64 of consecutive chunks joins up without padding.
 const ENCODE_CHUNK = 3 * 4 * 1024;
+const STREAM_CHUNK = 3 * 64 * 1024;
 
 /** Reads a stored binary once, in chunks, keeping only its first and last bytes. */
 async function viewOfStored(context: IExecuteSingleFunctions, id: string): Promise<ImageView> {
 	const head: Buffer[] = [];
-	let tail = Buffer.alloc(0);
+	const tail: Buffer[] = [];
+	let tailLength = 0;
 	let size = 0;
-	for await (const chunk of await context.helpers.getBinaryStream(id, ENCODE_CHUNK)) {
+	for await (const chunk of await context.helpers.getBinaryStream(id, STREAM_CHUNK)) {
 		const bytes = chunk as Buffer;
 		if (size < HEAD_BYTES) head.push(bytes.subarray(0, HEAD_BYTES - size));
-		tail = Buffer.concat([tail, bytes]);
-		if (tail.length > TAIL_BYTES) tail = tail.subarray(tail.length - TAIL_BYTES);
+		tail.push(bytes);
+		tailLength += bytes.length;
+		while (tailLength - tail[0].length >= TAIL_BYTES) tailLength -= tail.shift()!.length;
 		size += bytes.length;
 	}
-	return { head: Buffer.concat(head), tail, size };
+	const last = Buffer.concat(tail);
+	return {
+		head: Buffer.concat(head),
+		tail: last.subarray(Math.max(0, last.length - TAIL_BYTES)),
+		size,
+	};
 }
 
 /**
@@ -109,7 +117,7 @@ async function loadImage(
 		const id = meta.id;
 		try {
 			const view = await viewOfStored(context, id);
-			const stream = async () => await context.helpers.getBinaryStream(id, ENCODE_CHUNK);
+			const stream = async () => await context.helpers.getBinaryStream(id, STREAM_CHUNK);
 			return { content: { stream, size: view.size }, view };
 		} catch (error) {
 			throw unreadable(context, name, error);
