@@ -1,6 +1,7 @@
 // A small test runner for the end-to-end run: named steps with a time limit each, one PASS, FAIL
 // or SKIP line per step, and a summary. Plain Node, so that it can drive child processes (n8n,
 // dovecot, Chromium) without a test framework's worker model in the way.
+import { isDeepStrictEqual } from 'node:util';
 
 export class TimeoutError extends Error {}
 
@@ -74,9 +75,8 @@ export function check(condition, message) {
 	if (!condition) throw new Error(message);
 }
 
-/** Compares as JSON, and says what it found when the values differ. */
+/** Deep equality (object key order aside), saying what it found when the values differ. */
 export function checkEqual(actual, expected, what) {
-	const a = JSON.stringify(actual);
-	const e = JSON.stringify(expected);
-	if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+	if (isDeepStrictEqual(actual, expected)) return;
+	throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }
