@@ -52,6 +52,13 @@ describe('Replica picker (From List)', () => {
 		]);
 	});
 
+	it('applies the Base URL rules of Send Message: no plain http to another host', async () => {
+		await expect(
+			searchList('searchReplicas', { apiKey: server.apiKey, baseUrl: 'http://replicas.invalid' }),
+		).rejects.toThrow(/^Base URL uses plain http to replicas\.invalid/);
+		expect(server.requests).toHaveLength(0);
+	});
+
 	it('reports an API failure with its status and text', async () => {
 		await expect(
 			searchList('searchReplicas', { apiKey: 'wrong', baseUrl: server.url }),

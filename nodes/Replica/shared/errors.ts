@@ -22,7 +22,7 @@ const HINTS: Record<number, string> = {
 	503: 'Replicas is busy or under maintenance: retry later',
 };
 
-export function hintForStatus(status: number): string {
+function hintForStatus(status: number): string {
 	return HINTS[status] ?? (status >= 500 ? HINTS[500] : HINTS[400]);
 }
 

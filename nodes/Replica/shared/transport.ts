@@ -5,7 +5,9 @@ import type {
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 
+import { normalizeBaseUrl } from './baseUrl';
 import { replicasApiError } from './errors';
 
 type RequestExtras = { qs?: IDataObject; body?: IDataObject };
@@ -18,9 +20,15 @@ export async function replicasApiRequest(
 	{ qs, body }: RequestExtras = {},
 ): Promise<unknown> {
 	const credentials = await this.getCredentials<{ baseUrl?: string }>('replicasApi');
+	const base = normalizeBaseUrl(credentials.baseUrl);
+	if ('problem' in base) {
+		throw new NodeOperationError(this.getNode(), `Base URL ${base.problem}`, {
+			description: base.fix,
+		});
+	}
 	const options: IHttpRequestOptions = {
 		method,
-		baseURL: String(credentials.baseUrl ?? '').replace(/\/+$/, ''),
+		baseURL: base.url,
 		url: path,
 		qs,
 		body,

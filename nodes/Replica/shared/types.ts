@@ -15,8 +15,7 @@ export type ThinkingLevel = (typeof THINKING_LEVELS)[number];
 export const IMAGE_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/gif', 'image/webp'] as const;
 export type ImageMediaType = (typeof IMAGE_MEDIA_TYPES)[number];
 
-export const REPLICA_STATUSES = ['active', 'sleeping', 'archived', 'preparing', 'error'] as const;
-export type ReplicaStatus = (typeof REPLICA_STATUSES)[number];
+export type ReplicaStatus = 'active' | 'sleeping' | 'archived' | 'preparing' | 'error';
 
 export type ImageContent = {
 	type: 'image';
