@@ -369,7 +369,8 @@ async function main() {
 			timing: "each node's executionTime from the run data of `n8n execute`, one process per run",
 			raw: 'plain node:http requests on the runtime Node, all at once, one process per round',
 			memory:
-				'VmRSS of the n8n process sampled every 2 ms; growth = peak while the node(s) ran minus the last sample before',
+				'VmRSS of the n8n process sampled every 2 ms; growth = peak while the node(s) ran ' +
+				'minus the last sample before',
 			itemsBinaryMode: 'filesystem',
 		},
 	};

@@ -53,7 +53,8 @@ function ensureSystemPackages(wanted) {
 	const names = missing.map(({ pkg }) => pkg);
 	if (process.getuid?.() !== 0) {
 		throw new Error(
-			`missing ${missing.map((m) => m.bin).join(', ')}: run \`sudo apt-get install -y ${names.join(' ')}\``,
+			`missing ${missing.map((m) => m.bin).join(', ')}: ` +
+				`run \`sudo apt-get install -y ${names.join(' ')}\``,
 		);
 	}
 	const step = Date.now();

@@ -7,7 +7,7 @@
 //   - the packed tarball: its package.json and every compiled `.js` file;
 //   - the source (the scanner fetches the attested GitHub commit): package.json and
 //     `{nodes,credentials}/**/*.{js,ts,json}`.
-// Errors fail, as in the scanner; warnings fail too, as in this project's `eslint --max-warnings 0`.
+// Errors fail, as in the scanner; warnings fail too, as with this project's `--max-warnings 0`.
 import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,5 +1,5 @@
-// Runs one workflow with `n8n execute --id=… --rawOutput` and samples the resident set size of that
-// n8n process (which runs the workflow in-process) while it runs.
+// Runs one workflow with `n8n execute --id=… --rawOutput` and samples the resident set size of
+// that n8n process (which runs the workflow in-process) while it runs.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -34,9 +34,10 @@ export function formatReport(results) {
 	const load = machine.loadAverage;
 	const out = [
 		'',
-		`n8n ${versions.n8n} on Node ${versions.n8nNode}, ${machine.cpus} CPUs (${machine.cpuModel}), ${results.date}`,
-		`1-minute load average ${load.start[0].toFixed(2)} before the run, ${load.end[0].toFixed(2)} at its end ` +
-			'(the bench keeps about 2 processes busy itself)',
+		`n8n ${versions.n8n} on Node ${versions.n8nNode}, ${machine.cpus} CPUs ` +
+			`(${machine.cpuModel}), ${results.date}`,
+		`1-minute load average ${load.start[0].toFixed(2)} before the run, ` +
+			`${load.end[0].toFixed(2)} at its end (the bench keeps about 2 processes busy itself)`,
 	];
 	if (load.start[0] > 1) {
 		out.push('Note: the machine was busy before the run started; the times are noisy.');
@@ -46,7 +47,8 @@ export function formatReport(results) {
 	if (results.items) {
 		out.push(
 			'',
-			`Send Message, N items: median of ${results.items[0].rounds} rounds, ms (node time from the run data)`,
+			`Send Message, N items: median of ${results.items[0].rounds} rounds, ` +
+				'ms (node time from the run data)',
 			table(
 				['N', 'Replica', 'HTTP Request', 'raw Node.js', 'Replica/HTTP', 'Replica/raw', 'HTTP/raw'],
 				results.items.map((row) => [
@@ -72,7 +74,8 @@ export function formatReport(results) {
 		const rounds = results.images[0]?.rounds;
 		out.push(
 			'',
-			`One item with a PNG: median of ${rounds} rounds; ms, and peak RSS growth of the n8n process in MiB (x image size)`,
+			`One item with a PNG: median of ${rounds} rounds; ms, and peak RSS growth ` +
+				'of the n8n process in MiB (x image size)',
 			table(
 				['binary mode', 'image', 'Replica ms', 'growth', 'HTTP Request ms', 'growth'],
 				results.images.map((row) => [
@@ -84,7 +87,8 @@ export function formatReport(results) {
 					growth(row, row.http),
 				]),
 			),
-			'HTTP Request side: in filesystem mode Extract From File (to base64) + HTTP Request, both counted;',
+			'HTTP Request side: in filesystem mode Extract From File (to base64) + HTTP Request, ' +
+				'both counted;',
 			"in memory mode HTTP Request alone, reading the item's base64 in its JSON body expression.",
 		);
 		for (const row of results.images.filter((r) => r.bytes === 20 * 1024 * 1024)) {
@@ -103,8 +107,8 @@ export function formatReport(results) {
 		const { tarballBytes, runtimeDependencies, installedPackages } = results.package;
 		out.push(
 			'',
-			`Package: tarball ${(tarballBytes / 1024).toFixed(1)} KiB, ${runtimeDependencies} runtime dependencies ` +
-				`(installed: ${installedPackages.join(', ')})`,
+			`Package: tarball ${(tarballBytes / 1024).toFixed(1)} KiB, ` +
+				`${runtimeDependencies} runtime dependencies (installed: ${installedPackages.join(', ')})`,
 		);
 		goals.push(
 			goal('runtime dependencies = 0', runtimeDependencies, 0, String(runtimeDependencies)),

@@ -273,7 +273,8 @@ async function formToReplica(ctx) {
 	check(item?.json?.message_id, `output has no message_id: ${JSON.stringify(item?.json)}`);
 	check(item.json.chat_id, `output has no chat_id: ${JSON.stringify(item.json)}`);
 	checkEqual(item.pairedItem, { item: 0 }, 'pairedItem of the output item');
-	return `execution ${execution.id}: message_id ${item.json.message_id}, chat_id ${item.json.chat_id}`;
+	const { message_id: messageId, chat_id: chatId } = item.json;
+	return `execution ${execution.id}: message_id ${messageId}, chat_id ${chatId}`;
 }
 
 async function emailToReplica(ctx) {

@@ -295,7 +295,7 @@ describe('documented acceptances', () => {
 });
 
 describe('fuzz through the node', () => {
-	it('300 random binaries: each goes out as its exact image or fails its own item clearly', async () => {
+	it('300 random binaries: each is sent exactly or fails its own item clearly', async () => {
 		const random = seededRandom(424242);
 		const sources = ['screenshot.png', 'screenshot.jpg', 'screenshot.gif', 'screenshot.webp'].map(
 			fixture,

@@ -154,7 +154,7 @@ describe('the API key stays secret', () => {
 });
 
 describe('sending once', () => {
-	it('with Continue (using error output), a failed item is not retried and others are not re-sent', async () => {
+	it('with the error output, a failed item is not retried and others are not re-sent', async () => {
 		ctx.server.respondWith((request) =>
 			request.body.message === 'second' ? { status: 503, body: { error: 'Busy' } } : undefined,
 		);

@@ -82,7 +82,7 @@ describe('images from binary properties', () => {
 		expect(sentImages().map((image) => image.bytes)).toEqual(shots);
 	});
 
-	it('takes the media type from the content when the mime type is application/octet-stream', async () => {
+	it('takes the media type from the content when the mime type is octet-stream', async () => {
 		await ctx.run({
 			items: [{ json: {}, binary: { data: binary(png, 'application/octet-stream', 'x.bin') } }],
 			parameters: fromProperties('data'),

@@ -199,8 +199,8 @@ type Harness = {
 };
 
 /**
- * Items → one node of `type`, in a Workflow with n8n's node-type lookup, the credentials helper and
- * the additional data a manual execution gets.
+ * Items → one node of `type`, in a Workflow with n8n's node-type lookup, the credentials helper
+ * and the additional data a manual execution gets.
  */
 async function buildHarness(
 	type: INodeType,

@@ -96,7 +96,8 @@ describe('load', () => {
 
 			growthMb[name] = growth / MB;
 			report(
-				`100 × 5 MB, ${name}: peak memory growth ${growthMb[name].toFixed(0)} MB (bound ${boundMb} MB)`,
+				`100 × 5 MB, ${name}: peak memory growth ${growthMb[name].toFixed(0)} MB ` +
+					`(bound ${boundMb} MB)`,
 			);
 			expect(growthMb[name]).toBeLessThan(boundMb);
 		},
